@@ -1,0 +1,29 @@
+"""Run the hub: ``python -m hub`` (settings from the environment)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from hub.app import create_app
+from hub.logging_setup import configure_logging
+from hub.settings import Settings, SettingsError
+
+
+def main() -> int:
+    configure_logging()
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as error:
+        logging.getLogger("hub").error("cannot start: %s", error)
+        return 2
+    app = create_app(settings)
+    logging.getLogger("hub").info(
+        "web chat on %s/ (channels: %s)", settings.public_base_url, ", ".join(sorted(app.ctx.channels))
+    )
+    app.run(host=settings.host, port=settings.port, single_process=True, access_log=False, motd=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The hub's Sanic application: wires the store, the bot and the channels."""
+
+from __future__ import annotations
+
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, json
+
+from channels.base import Channel
+from channels.webchat import WebChatChannel
+from hub.bot_client import BotClient
+from hub.http.internal import internal_api
+from hub.inbox import Router
+from hub.settings import Settings
+from hub.store import Store
+
+
+def enabled_channels(settings: Settings) -> dict[str, Channel]:
+    """The channels this hub serves (LINE and Telegram join when configured)."""
+    webchat = WebChatChannel()
+    return {webchat.name: webchat}
+
+
+def create_app(settings: Settings) -> Sanic:
+    app = Sanic("saphan_hub")
+    app.config.WEBSOCKET_MAX_SIZE = 64 * 1024  # a 2,000-character message is ~8 KB of UTF-8 JSON
+    store = Store(settings.database_url)
+    bot = BotClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    channels = enabled_channels(settings)
+    router = Router(store, bot, channels)
+    app.ctx.channels = channels
+
+    for channel in channels.values():
+        app.blueprint(channel.blueprint(router))
+    app.blueprint(internal_api(store, settings.internal_secret))
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        return json({"status": "ok", "channels": sorted(channels)})
+
+    @app.after_server_stop
+    async def close(app: Sanic) -> None:
+        await bot.close()
+        await store.close()
+
+    return app

@@ -1,0 +1,69 @@
+"""Loading the content files a non-programmer edits (``hub/content/*.yml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hub.domain.language import LANGUAGES, Language
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+class ContentError(ValueError):
+    """A content file is missing a language or is malformed."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages."""
+
+    th: str
+    en: str
+
+    def in_language(self, language: Language) -> str:
+        return self.th if language == "th" else self.en
+
+    def bilingual(self) -> str:
+        return f"{self.th} / {self.en}"
+
+
+def _load(name: str) -> dict[str, Any]:
+    with open(CONTENT_DIR / name, encoding="utf-8") as content_file:
+        loaded = yaml.safe_load(content_file)
+    if not isinstance(loaded, dict):
+        raise ContentError(f"{name}: expected a mapping at the top level")
+    return loaded
+
+
+def _text(where: str, value: Any) -> Text:
+    if not isinstance(value, dict):
+        raise ContentError(f"{where}: expected a mapping with th and en")
+    for language in LANGUAGES:
+        text = value.get(language)
+        if not isinstance(text, str) or not text.strip():
+            raise ContentError(f"{where}: the {language} text is missing or empty")
+    return Text(th=value["th"].strip(), en=value["en"].strip())
+
+
+@cache
+def categories() -> dict[str, Text]:
+    """Complaint categories by id, with their labels."""
+    raw = _load("categories.yml").get("categories")
+    if not isinstance(raw, dict) or not raw:
+        raise ContentError("categories.yml: no categories")
+    return {str(category_id): _text(f"categories.yml: {category_id}", labels) for category_id, labels in raw.items()}
+
+
+@cache
+def hub_messages() -> dict[str, Text]:
+    """The hub's own messages to citizens: ``bot_unavailable`` and ``errors.<code>``."""
+    raw = _load("messages.yml")
+    texts = {"bot_unavailable": _text("messages.yml: bot_unavailable", raw.get("bot_unavailable"))}
+    for code, value in (raw.get("errors") or {}).items():
+        texts[f"errors.{code}"] = _text(f"messages.yml: errors.{code}", value)
+    return texts

@@ -1,0 +1,80 @@
+"""Tickets: a citizen's complaint with a reference they can follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from hub.domain.content import categories
+from hub.domain.phone import normalize_thai_phone
+
+MAX_DESCRIPTION_LENGTH = 2000
+MAX_LOCATION_LENGTH = 500
+
+
+class TicketStatus(StrEnum):
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class InvalidTicket(ValueError):
+    """A ticket field failed validation; ``field`` names it."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    conversation_id: str
+    category: str
+    description: str
+    location: str
+    phone: str | None
+
+    @classmethod
+    def from_request(cls, body: Any) -> NewTicket:
+        """Validate an internal-API request body; raises :class:`InvalidTicket`."""
+        if not isinstance(body, dict):
+            raise InvalidTicket("body", "expected a JSON object")
+        conversation_id = _required_text(body, "conversation_id", 64)
+        category = _required_text(body, "category", 40)
+        if category not in categories():
+            raise InvalidTicket("category", f"unknown category; expected one of {', '.join(categories())}")
+        description = _required_text(body, "description", MAX_DESCRIPTION_LENGTH)
+        location = _required_text(body, "location", MAX_LOCATION_LENGTH)
+        raw_phone = body.get("phone")
+        phone: str | None = None
+        if raw_phone is not None:
+            if not isinstance(raw_phone, str) or (phone := normalize_thai_phone(raw_phone)) is None:
+                raise InvalidTicket("phone", "expected a Thai mobile number such as 081-234-5678, or null")
+        return cls(conversation_id, category, description, location, phone)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    reference: str
+    conversation_id: str
+    contact_id: str
+    category: str
+    description: str
+    location: str
+    phone: str | None
+    status: TicketStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+def _required_text(body: dict[str, Any], field: str, max_length: int) -> str:
+    value = body.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidTicket(field, "required; expected a non-empty string")
+    if len(value) > max_length:
+        raise InvalidTicket(field, f"longer than {max_length} characters")
+    return value.strip()

@@ -1,0 +1,1 @@
+"""The hub's own HTTP endpoints (thin: parse, call the domain or store, answer)."""

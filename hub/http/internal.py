@@ -1,0 +1,81 @@
+"""The internal ticket API, used by the action server.
+
+Authenticated by a shared secret (``Authorization: Bearer <HUB_INTERNAL_SECRET>``);
+never exposed to citizens' browsers.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from hub.domain.references import parse_reference
+from hub.domain.tickets import InvalidTicket, NewTicket, Ticket
+from hub.store import ConversationNotFound, Store
+
+log = logging.getLogger(__name__)
+
+
+def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "reference": ticket.reference,
+        "status": ticket.status.value,
+        "category": ticket.category,
+        "created_at": ticket.created_at.isoformat(),
+        "updated_at": ticket.updated_at.isoformat(),
+    }
+
+
+def internal_api(store: Store, secret: str) -> Blueprint:
+    blueprint = Blueprint("internal", url_prefix="/internal")
+
+    @blueprint.on_request
+    async def authenticate(request: Request) -> HTTPResponse | None:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {secret}".encode()):
+            log.warning("internal API: refused a request without the right secret from %s", request.ip)
+            return json({"error": "unauthorized", "message": "missing or wrong internal secret"}, status=401)
+        return None
+
+    @blueprint.post("/tickets")
+    async def create_ticket(request: Request) -> HTTPResponse:
+        try:
+            body = request.json
+        except Exception:  # Sanic raises its own BadRequest for malformed JSON
+            body = None
+        try:
+            new_ticket = NewTicket.from_request(body)
+            ticket = await store.create_ticket(new_ticket)
+        except InvalidTicket as error:
+            return json(
+                {"error": "invalid_field", "field": error.field, "message": f"{error.field}: {error.reason}"},
+                status=422,
+            )
+        except ConversationNotFound:
+            return json(
+                {"error": "invalid_field", "field": "conversation_id", "message": "conversation_id: no such conversation"},
+                status=422,
+            )
+        log.info("filed ticket %s (%s) for conversation %s", ticket.reference, ticket.category, ticket.conversation_id)
+        return json(ticket_json(ticket), status=201)
+
+    @blueprint.get("/tickets/<reference:str>")
+    async def ticket_status(request: Request, reference: str) -> HTTPResponse:
+        conversation_id = request.args.get("conversation_id")
+        if not conversation_id:
+            return json(
+                {"error": "invalid_field", "field": "conversation_id", "message": "conversation_id: required"},
+                status=422,
+            )
+        normalized = parse_reference(reference)
+        # Someone else's ticket and a ticket that does not exist get the same answer.
+        ticket = await store.ticket_for_conversation(normalized, conversation_id) if normalized else None
+        if ticket is None:
+            return json({"error": "not_found", "message": "no such ticket for this conversation"}, status=404)
+        return json(ticket_json(ticket))
+
+    return blueprint

@@ -1,0 +1,294 @@
+"""Persistence: the only module of the hub that speaks SQL.
+
+Everything else gets and gives plain domain objects (``hub.domain``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from hub.domain.conversations import Button, Conversation, ConversationState, Message, MessageStatus, Sender
+from hub.domain.language import Language
+from hub.domain.references import new_reference
+from hub.domain.tickets import NewTicket, Ticket, TicketStatus
+from hub.store.tables import (
+    ChannelIdentityRow,
+    ContactRow,
+    ConversationRow,
+    MessageRow,
+    TicketEventRow,
+    TicketRow,
+    utc_now,
+)
+
+_REFERENCE_ATTEMPTS = 5
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def async_database_url(url: str) -> str:
+    """Accept plain ``sqlite:///`` and ``postgresql://`` URLs and pick the async drivers."""
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def sync_database_url(url: str) -> str:
+    """The same database through a synchronous driver (for Alembic)."""
+    url = async_database_url(url)
+    return url.replace("sqlite+aiosqlite://", "sqlite://", 1)
+
+
+class ConversationNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A contact as known on one channel."""
+
+    id: str
+    contact_id: str
+    channel: str
+
+
+class Store:
+    """The hub's database: contacts, conversations, messages and tickets."""
+
+    def __init__(self, database_url: str) -> None:
+        self.engine: AsyncEngine = create_async_engine(async_database_url(database_url), pool_pre_ping=True)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def identify(self, channel: str, external_id: str, language: Language) -> Identity:
+        """The identity for a channel user, creating the contact on first contact."""
+        for _ in range(2):  # a concurrent first message may create it between our read and write
+            async with self._sessions.begin() as session:
+                row = await self._identity_row(session, channel, external_id)
+                if row is not None:
+                    return Identity(row.id, row.contact_id, row.channel)
+            try:
+                async with self._sessions.begin() as session:
+                    contact = ContactRow(id=new_id(), language=language)
+                    identity = ChannelIdentityRow(
+                        id=new_id(), contact_id=contact.id, channel=channel, external_id=external_id
+                    )
+                    session.add(contact)
+                    await session.flush()
+                    session.add(identity)
+                return Identity(identity.id, contact.id, channel)
+            except IntegrityError:
+                continue
+        raise RuntimeError(f"could not create the identity on {channel}")
+
+    async def find_identity(self, channel: str, external_id: str) -> Identity | None:
+        async with self._sessions() as session:
+            row = await self._identity_row(session, channel, external_id)
+            return None if row is None else Identity(row.id, row.contact_id, row.channel)
+
+    async def external_id_of(self, conversation_id: str) -> str:
+        """The channel user id a conversation's messages are delivered to."""
+        async with self._sessions() as session:
+            identity = await session.scalar(
+                select(ChannelIdentityRow)
+                .join(ConversationRow, ConversationRow.identity_id == ChannelIdentityRow.id)
+                .where(ConversationRow.id == conversation_id)
+            )
+            if identity is None:
+                raise ConversationNotFound(conversation_id)
+            return identity.external_id
+
+    async def open_conversation(self, identity: Identity, language: Language) -> Conversation:
+        """The identity's conversation that is not closed, or a new one."""
+        async with self._sessions.begin() as session:
+            row = await session.scalar(
+                select(ConversationRow)
+                .where(ConversationRow.identity_id == identity.id, ConversationRow.state != ConversationState.CLOSED)
+                .order_by(ConversationRow.created_at.desc())
+                .limit(1)
+            )
+            if row is None:
+                row = ConversationRow(
+                    id=new_id(),
+                    contact_id=identity.contact_id,
+                    identity_id=identity.id,
+                    channel=identity.channel,
+                    state=ConversationState.BOT,
+                    language=language,
+                )
+                session.add(row)
+                await session.flush()
+            return _conversation(row)
+
+    async def get_conversation(self, conversation_id: str) -> Conversation:
+        async with self._sessions() as session:
+            row = await session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise ConversationNotFound(conversation_id)
+            return _conversation(row)
+
+    async def set_conversation_language(self, conversation_id: str, language: Language) -> None:
+        async with self._sessions.begin() as session:
+            row = await session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise ConversationNotFound(conversation_id)
+            row.language = language
+
+    async def add_message(
+        self,
+        conversation_id: str,
+        sender: Sender,
+        text: str,
+        language: Language,
+        status: MessageStatus,
+        buttons: Sequence[Button] = (),
+        payload: str | None = None,
+    ) -> Message:
+        async with self._sessions.begin() as session:
+            row = MessageRow(
+                id=new_id(),
+                conversation_id=conversation_id,
+                sender=sender,
+                text=text,
+                payload=payload,
+                buttons=[{"title": button.title, "payload": button.payload} for button in buttons],
+                language=language,
+                status=status,
+                created_at=utc_now(),
+            )
+            session.add(row)
+            await session.flush()
+            return _message(row)
+
+    async def set_message_status(self, message_id: str, status: MessageStatus, failure_reason: str | None = None) -> None:
+        async with self._sessions.begin() as session:
+            row = await session.get(MessageRow, message_id)
+            if row is not None:
+                row.status = status
+                row.failure_reason = failure_reason
+
+    async def messages(self, conversation_id: str) -> list[Message]:
+        """The conversation's messages, oldest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(MessageRow)
+                .where(MessageRow.conversation_id == conversation_id)
+                .order_by(MessageRow.created_at, MessageRow.id)
+            )
+            return [_message(row) for row in rows]
+
+    async def create_ticket(self, new_ticket: NewTicket) -> Ticket:
+        """File a ticket for the conversation's contact with a fresh random reference."""
+        conversation = await self.get_conversation(new_ticket.conversation_id)
+        for _ in range(_REFERENCE_ATTEMPTS):
+            now = utc_now()
+            ticket = TicketRow(
+                id=new_id(),
+                reference=new_reference(now.year),
+                contact_id=conversation.contact_id,
+                conversation_id=conversation.id,
+                category=new_ticket.category,
+                description=new_ticket.description,
+                location=new_ticket.location,
+                phone=new_ticket.phone,
+                language=conversation.language,
+                status=TicketStatus.RECEIVED,
+                created_at=now,
+                updated_at=now,
+            )
+            try:
+                async with self._sessions.begin() as session:
+                    session.add(ticket)
+                    await session.flush()
+                    session.add(
+                        TicketEventRow(
+                            id=new_id(),
+                            ticket_id=ticket.id,
+                            kind="filed",
+                            status=TicketStatus.RECEIVED,
+                            actor="citizen",
+                            created_at=now,
+                        )
+                    )
+                return _ticket(ticket)
+            except IntegrityError:  # the reference was taken: draw another
+                continue
+        raise RuntimeError("no free reference after several attempts")
+
+    async def ticket_for_conversation(self, reference: str, conversation_id: str) -> Ticket | None:
+        """The ticket, only if it belongs to the same contact as the conversation."""
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(TicketRow)
+                .join(ConversationRow, ConversationRow.contact_id == TicketRow.contact_id)
+                .where(TicketRow.reference == reference, ConversationRow.id == conversation_id)
+            )
+            return None if row is None else _ticket(row)
+
+    @staticmethod
+    async def _identity_row(session: AsyncSession, channel: str, external_id: str) -> ChannelIdentityRow | None:
+        return cast(
+            ChannelIdentityRow | None,
+            await session.scalar(
+                select(ChannelIdentityRow).where(
+                    ChannelIdentityRow.channel == channel, ChannelIdentityRow.external_id == external_id
+                )
+            ),
+        )
+
+
+def _conversation(row: ConversationRow) -> Conversation:
+    return Conversation(
+        id=row.id,
+        contact_id=row.contact_id,
+        channel=row.channel,
+        state=ConversationState(row.state),
+        language=cast(Language, row.language),
+        created_at=row.created_at,
+    )
+
+
+def _message(row: MessageRow) -> Message:
+    return Message(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        sender=Sender(row.sender),
+        text=row.text,
+        language=cast(Language, row.language),
+        created_at=row.created_at,
+        status=MessageStatus(row.status),
+        buttons=tuple(Button(button["title"], button["payload"]) for button in row.buttons or ()),
+        payload=row.payload,
+        failure_reason=row.failure_reason,
+    )
+
+
+def _ticket(row: TicketRow) -> Ticket:
+    return Ticket(
+        reference=row.reference,
+        conversation_id=row.conversation_id,
+        contact_id=row.contact_id,
+        category=row.category,
+        description=row.description,
+        location=row.location,
+        phone=row.phone,
+        status=TicketStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+__all__ = ["ConversationNotFound", "Identity", "Store", "async_database_url", "sync_database_url"]
