@@ -1,0 +1,145 @@
+"""The complaint form: category, description, location, optional phone, confirmation."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.dates import format_datetime
+from actions.hub_api import HubApi, HubUnavailable
+from hub.domain.content import categories
+from hub.domain.phone import EXAMPLE_PHONE, mask_phone, normalize_thai_phone
+
+log = logging.getLogger(__name__)
+
+PHONE_SKIPPED = "skipped"  # the value the `skip` intent puts in complaint_phone
+COMPLAINT_SLOTS = (
+    "complaint_category",
+    "complaint_description",
+    "complaint_location",
+    "complaint_phone",
+    "complaint_confirmed",
+)
+
+
+def language_of(tracker: Tracker) -> str:
+    return tracker.get_slot("language") or "th"
+
+
+def reset_complaint() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]
+
+
+class ValidateComplaintForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_complaint_form"
+
+    async def validate_complaint_category(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if isinstance(value, str) and value in categories():
+            return {"complaint_category": value}
+        dispatcher.utter_message(response="utter_invalid_category")
+        return {"complaint_category": None}
+
+    async def validate_complaint_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = value.strip() if isinstance(value, str) else ""
+        return {"complaint_description": text or None}
+
+    async def validate_complaint_location(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = value.strip() if isinstance(value, str) else ""
+        return {"complaint_location": text or None}
+
+    async def validate_complaint_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value == PHONE_SKIPPED:
+            return {"complaint_phone": PHONE_SKIPPED}
+        phone = normalize_thai_phone(value) if isinstance(value, str) else None
+        if phone is None:
+            dispatcher.utter_message(response="utter_invalid_phone", example_phone=EXAMPLE_PHONE)
+        return {"complaint_phone": phone}
+
+
+class AskComplaintCategory(Action):
+    """Asks for the category with one button per category, labels in the citizen's language."""
+
+    def name(self) -> str:
+        return "action_ask_complaint_category"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = language_of(tracker)
+        buttons = [
+            {"title": label.in_language(language), "payload": f'/inform{{"category":"{category_id}"}}'}
+            for category_id, label in categories().items()
+        ]
+        dispatcher.utter_message(response="utter_ask_complaint_category", buttons=buttons)
+        return []
+
+
+class AskComplaintConfirmed(Action):
+    """Shows the summary of the complaint and asks the citizen to confirm it."""
+
+    def name(self) -> str:
+        return "action_ask_complaint_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        phone = tracker.get_slot("complaint_phone")
+        dispatcher.utter_message(
+            response="utter_complaint_summary",
+            category_label=categories()[tracker.get_slot("complaint_category")].in_language(language_of(tracker)),
+            phone_label="-" if phone in (None, PHONE_SKIPPED) else phone,
+        )
+        return []
+
+
+class SubmitComplaint(Action):
+    """Files the confirmed complaint through the hub and gives the reference."""
+
+    def name(self) -> str:
+        return "action_submit_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if not tracker.get_slot("complaint_confirmed"):
+            dispatcher.utter_message(response="utter_complaint_cancelled")
+            return reset_complaint()
+        phone = tracker.get_slot("complaint_phone")
+        try:
+            ticket = await HubApi().file_ticket(
+                conversation_id=tracker.sender_id,
+                category=tracker.get_slot("complaint_category"),
+                description=tracker.get_slot("complaint_description"),
+                location=tracker.get_slot("complaint_location"),
+                phone=None if phone == PHONE_SKIPPED else phone,
+            )
+        except HubUnavailable as error:
+            log.error("could not file a ticket for %s: %s", tracker.sender_id, error)
+            dispatcher.utter_message(response="utter_ticket_not_filed")
+            return reset_complaint()
+        log.info(
+            "filed %s for %s (phone %s)", ticket.reference, tracker.sender_id, mask_phone(phone or "") if phone else "-"
+        )
+        dispatcher.utter_message(
+            response="utter_ticket_filed",
+            reference=ticket.reference,
+            filed_at=format_datetime(ticket.created_at, language_of(tracker)),
+        )
+        return reset_complaint()
+
+
+class CancelComplaint(Action):
+    def name(self) -> str:
+        return "action_cancel_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_complaint_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_complaint()]

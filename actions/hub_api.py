@@ -1,0 +1,70 @@
+"""Client of the hub's internal ticket API."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+
+class HubUnavailable(RuntimeError):
+    """The hub could not be reached or refused the request."""
+
+
+@dataclass(frozen=True)
+class TicketInfo:
+    reference: str
+    status: str
+    category: str
+    created_at: str  # ISO 8601, UTC
+
+
+class HubApi:
+    def __init__(self, base_url: str | None = None, secret: str | None = None, timeout_seconds: float = 10.0) -> None:
+        self._base_url = (base_url or os.environ.get("HUB_URL", "http://127.0.0.1:8000")).rstrip("/")
+        self._secret = secret if secret is not None else os.environ.get("HUB_INTERNAL_SECRET", "")
+        self._timeout = timeout_seconds
+
+    async def file_ticket(
+        self, conversation_id: str, category: str, description: str, location: str, phone: str | None
+    ) -> TicketInfo:
+        body = {
+            "conversation_id": conversation_id,
+            "category": category,
+            "description": description,
+            "location": location,
+            "phone": phone,
+        }
+        response = await self._request("POST", "/internal/tickets", json=body)
+        if response.status_code != 201:
+            raise HubUnavailable(f"filing refused: {response.status_code} {response.text[:200]}")
+        return _ticket(response.json())
+
+    async def find_ticket(self, reference: str, conversation_id: str) -> TicketInfo | None:
+        """The ticket if it belongs to this conversation's citizen, else ``None``."""
+        response = await self._request(
+            "GET", f"/internal/tickets/{quote(reference, safe='')}", params={"conversation_id": conversation_id}
+        )
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise HubUnavailable(f"lookup refused: {response.status_code} {response.text[:200]}")
+        return _ticket(response.json())
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            async with httpx.AsyncClient(base_url=self._base_url, timeout=self._timeout) as client:
+                return await client.request(
+                    method, path, headers={"Authorization": f"Bearer {self._secret}"}, **kwargs
+                )
+        except httpx.HTTPError as error:
+            raise HubUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+def _ticket(body: dict[str, Any]) -> TicketInfo:
+    return TicketInfo(
+        reference=body["reference"], status=body["status"], category=body["category"], created_at=body["created_at"]
+    )

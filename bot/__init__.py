@@ -1,0 +1,1 @@
+"""Saphan's custom Rasa components."""
