@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
@@ -12,6 +15,16 @@ from hub.http.internal import internal_api
 from hub.inbox import Router
 from hub.settings import Settings
 from hub.store import Store
+
+
+log = logging.getLogger("hub")
+
+
+async def wait_for_bot(bot: BotClient, public_base_url: str) -> None:
+    """Say where the web chat is once Rasa answers (loading a model takes a while)."""
+    while not await bot.is_ready():
+        await asyncio.sleep(2)
+    log.info("Saphan is ready: open the web chat at %s/", public_base_url)
 
 
 def enabled_channels(settings: Settings) -> dict[str, Channel]:
@@ -36,6 +49,10 @@ def create_app(settings: Settings) -> Sanic:
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
         return json({"status": "ok", "channels": sorted(channels)})
+
+    @app.after_server_start
+    async def announce_when_ready(app: Sanic) -> None:
+        app.add_task(wait_for_bot(bot, settings.public_base_url), name="wait_for_bot")
 
     @app.after_server_stop
     async def close(app: Sanic) -> None:

@@ -38,6 +38,13 @@ class BotClient:
     async def close(self) -> None:
         await self._http.aclose()
 
+    async def is_ready(self) -> bool:
+        """Whether the Rasa server is up (it opens its port once the model is loaded)."""
+        try:
+            return (await self._http.get("/")).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     async def ask(self, conversation_id: str, message: str, channel: str, language: Language) -> list[BotReply]:
         try:
             response = await self._http.post(

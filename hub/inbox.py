@@ -67,26 +67,37 @@ class Router:
         return await self._store.messages(conversation.id)
 
     async def _ask_bot(self, channel: Channel, inbound: InboundMessage, message: Message, language: Language) -> None:
+        # Typing ends after the answers are delivered: a channel (and a test) can
+        # take "typing off" as the end of the bot's turn.
         await channel.show_typing(inbound.external_id, True)
         try:
-            replies = await self._bot.ask(
-                message.conversation_id, inbound.payload or message.text, inbound.channel, language
-            )
-        except BotUnavailable as error:
-            log.error(
-                "bot unavailable for conversation %s: %s", message.conversation_id, mask_phones_in_text(str(error))
-            )
-            await self._store.set_message_status(message.id, MessageStatus.BOT_UNAVAILABLE, str(error))
-            apology = hub_messages()["bot_unavailable"].in_language(language)
-            await self._send(channel, inbound.external_id, message.conversation_id, Sender.SYSTEM, apology, language)
-            return
+            try:
+                replies = await self._bot.ask(
+                    message.conversation_id, inbound.payload or message.text, inbound.channel, language
+                )
+            except BotUnavailable as error:
+                log.error(
+                    "bot unavailable for conversation %s: %s",
+                    message.conversation_id,
+                    mask_phones_in_text(str(error)),
+                )
+                await self._store.set_message_status(message.id, MessageStatus.BOT_UNAVAILABLE, str(error))
+                apology = hub_messages()["bot_unavailable"].in_language(language)
+                await self._send(channel, inbound.external_id, message.conversation_id, Sender.SYSTEM, apology, language)
+                return
+            await self._store.set_message_status(message.id, MessageStatus.ANSWERED)
+            for reply in replies:
+                await self._send(
+                    channel,
+                    inbound.external_id,
+                    message.conversation_id,
+                    Sender.BOT,
+                    reply.text,
+                    language,
+                    reply.buttons,
+                )
         finally:
             await channel.show_typing(inbound.external_id, False)
-        await self._store.set_message_status(message.id, MessageStatus.ANSWERED)
-        for reply in replies:
-            await self._send(
-                channel, inbound.external_id, message.conversation_id, Sender.BOT, reply.text, language, reply.buttons
-            )
 
     async def _send(
         self,

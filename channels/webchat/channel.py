@@ -67,10 +67,14 @@ def parse_frame(raw: str | bytes) -> dict[str, Any]:
         raise FrameError("invalid_frame")
     if frame["type"] == "hello" and not isinstance(frame.get("session_token"), str | None):
         raise FrameError("invalid_frame")
-    if frame["type"] == "message" and (
-        not isinstance(frame.get("text"), str) or not isinstance(frame.get("payload"), str | None)
-    ):
-        raise FrameError("invalid_frame")
+    if frame["type"] == "message":
+        if not isinstance(frame.get("text"), str) or not isinstance(frame.get("payload"), str | None):
+            raise FrameError("invalid_frame")
+        try:  # JSON escapes can smuggle in lone surrogates, which no database can store
+            frame["text"].encode("utf-8")
+            (frame.get("payload") or "").encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise FrameError("invalid_utf8") from error
     return frame
 
 

@@ -88,9 +88,10 @@ class InboundMessage:
 
 
 def validate_citizen_text(text: str) -> str:
-    """Return the text to store, or raise :class:`InvalidMessage`."""
-    if not text.strip():
+    """Return the text to store (without surrounding blanks), or raise :class:`InvalidMessage`."""
+    stripped = text.strip()
+    if not stripped:
         raise InvalidMessage("empty_message")
-    if len(text) > MAX_MESSAGE_LENGTH:
+    if len(stripped) > MAX_MESSAGE_LENGTH:
         raise InvalidMessage("message_too_long")
-    return text
+    return stripped

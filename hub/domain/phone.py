@@ -30,7 +30,7 @@ def normalize_thai_phone(raw: str) -> str | None:
 
 def mask_phone(phone: str) -> str:
     """Keep only what a person needs to recognise a number: ``081-XXX-XX78``."""
-    digits = re.sub(r"\D", "", phone)
+    digits = re.sub(r"\D", "", normalize_thai_phone(phone) or phone)
     if len(digits) < 6:
         return "X" * len(phone)
     return f"{digits[:3]}-XXX-XX{digits[-2:]}"

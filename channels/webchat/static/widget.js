@@ -246,8 +246,6 @@
     '#saphan-chat .saphan-msg--bot,#saphan-chat .saphan-msg--agent{align-self:flex-start;align-items:flex-start;}',
     '#saphan-chat .saphan-msg--system,#saphan-chat .saphan-notice{align-self:center;align-items:center;text-align:center;max-width:95%;}',
     '#saphan-chat .saphan-meta{color:#4b5563;margin:0 4px 2px;}',
-    '#saphan-chat .saphan-meta time{margin-left:6px;}',
-    '#saphan-chat .saphan-msg--citizen .saphan-meta time{margin-left:0;}',
     '#saphan-chat .saphan-bubble{margin:0;padding:8px 12px;border:1px solid transparent;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;}',
     '#saphan-chat .saphan-msg--citizen .saphan-bubble{background:#0b5394;color:#fff;border-bottom-right-radius:4px;}',
     '#saphan-chat .saphan-msg--bot .saphan-bubble{background:#fff;border-color:#b8bec6;border-bottom-left-radius:4px;}',
@@ -548,6 +546,7 @@
     meta.appendChild(who);
     var time = formatTime(m.created_at);
     if (time) {
+      meta.appendChild(document.createTextNode(' '));
       var t = h('time', { datetime: m.created_at });
       t.textContent = time;
       meta.appendChild(t);
