@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Text, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Text, Tuple
 
 import regex
 from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
-from pythainlp.util import Trie, dict_trie
+from pythainlp.util import dict_trie
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -51,38 +52,55 @@ _RUN_PATTERN = regex.compile(
 )
 
 
-def read_domain_words(path: Path) -> Tuple[FrozenSet[Text], FrozenSet[Text]]:
-    """Reads a domain word file: `word` adds a word, `-word` removes a default one.
+@dataclass(frozen=True)
+class DomainWords:
+    """The entries of a domain word file (format: see bot/domain_words.txt)."""
 
-    Returns the words to add and the words to remove. Raises
-    `InvalidConfigException` for an entry that is not a single Thai word: only
-    Thai runs reach the dictionary, so any other entry could never match.
-    """
-    additions: set[Text] = set()
-    removals: set[Text] = set()
-    for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        entry = line.strip()
-        if not entry or entry.startswith("#"):
-            continue
-        target = removals if entry.startswith("-") else additions
-        word = entry.removeprefix("-")
-        if not _THAI_WORD.fullmatch(word):
+    added: FrozenSet[Text]
+    kept_whole: FrozenSet[Text]
+    removed: FrozenSet[Text]
+
+    @classmethod
+    def read(cls, path: Path) -> DomainWords:
+        """Parses `path`; raises `InvalidConfigException` for unusable entries.
+
+        Only Thai runs reach the dictionary, so an entry that is not Thai letters
+        only could never match and is an error rather than a silent no-op.
+        """
+        added: Set[Text] = set()
+        kept_whole: Set[Text] = set()
+        removed: Set[Text] = set()
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for line_number, line in enumerate(lines, 1):
+            entry = line.strip()
+            if not entry or entry.startswith("#"):
+                continue
+            word = entry[1:] if entry[0] in "+-" else entry
+            if not _THAI_WORD.fullmatch(word):
+                raise InvalidConfigException(
+                    f"{path}:{line_number}: '{entry}' is not a Thai word. Entries "
+                    f"are Thai letters only (no spaces, digits or dots)."
+                )
+            if entry.startswith("-"):
+                removed.add(word)
+            else:
+                added.add(word)
+                if entry.startswith("+"):
+                    kept_whole.add(word)
+        if added & removed:
             raise InvalidConfigException(
-                f"{path}:{line_number}: '{entry}' is not a Thai word. Entries must "
-                f"be Thai letters only (no spaces, digits or dots)."
+                f"{path}: words both added and removed: "
+                f"{', '.join(sorted(added & removed))}"
             )
-        target.add(word)
-    conflicting = additions & removals
-    if conflicting:
-        raise InvalidConfigException(
-            f"{path}: words both added and removed: {', '.join(sorted(conflicting))}"
-        )
-    return frozenset(additions), frozenset(removals)
+        return cls(frozenset(added), frozenset(kept_whole), frozenset(removed))
 
-
-def build_dictionary(additions: FrozenSet[Text], removals: FrozenSet[Text]) -> Trie:
-    """Returns pythainlp's default word list plus `additions` minus `removals`."""
-    return dict_trie((thai_words() | additions) - removals)
+    def words(self) -> FrozenSet[Text]:
+        """Returns pythainlp's default word list edited by these entries."""
+        default = thai_words()
+        swallowing = {
+            word for word in default if any(kept in word for kept in self.kept_whole)
+        }
+        return (default - swallowing - self.removed) | self.added
 
 
 @DefaultV1Recipe.register(
@@ -127,7 +145,7 @@ class ThaiTokenizer(Tokenizer):
                 f"directory '{Path.cwd()}'). Run Rasa from the repository root or "
                 f"set 'domain_words_file'."
             )
-        self._dictionary = build_dictionary(*read_domain_words(path))
+        self._dictionary = dict_trie(DomainWords.read(path).words())
 
     @classmethod
     def create(

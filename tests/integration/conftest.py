@@ -1,0 +1,67 @@
+"""Start the real processes once per test session.
+
+The whole stack runs on SQLite (the embedded default) and, when
+TEST_DATABASE_URL is set (CI sets it in .ci/run), on PostgreSQL too: each
+database gets its own Rasa server, action server and hub, started in parallel.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.stack import MODEL, Chat, Stack
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+def _database_url(name: str, workdir: Path) -> str | None:
+    if name == "sqlite":
+        return f"sqlite:///{workdir / 'hub.db'}"
+    return os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def stacks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Stack]]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does it)")
+    started: dict[str, Stack] = {}
+    try:
+        for name in DATABASES:
+            workdir = tmp_path_factory.mktemp(name)
+            url = _database_url(name, workdir)
+            if url is not None:
+                started[name] = Stack(url, workdir)
+                started[name].start_bot()
+        for stack in started.values():
+            stack.wait_for_bot()
+            stack.start_hub()
+        yield started
+    finally:
+        for stack in started.values():
+            stack.stop()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def stack(request: pytest.FixtureRequest, stacks: dict[str, Stack]) -> Stack:
+    if request.param not in stacks:
+        message = f"{request.param}: TEST_DATABASE_URL is not set, so the PostgreSQL run is skipped"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must set it: see .ci/run)")
+        pytest.skip(message)
+    return stacks[request.param]
+
+
+@pytest.fixture(scope="session")
+def sqlite_stack(stacks: dict[str, Stack]) -> Stack:
+    return stacks["sqlite"]
+
+
+@pytest.fixture
+async def chat(stack: Stack) -> AsyncIterator[Chat]:
+    session = await Chat.open(stack.websocket_url)
+    yield session
+    await session.close()
