@@ -42,8 +42,16 @@ class ValidateComplaintForm(FormValidationAction):
     async def validate_complaint_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if isinstance(value, str) and value in categories():
-            return {"complaint_category": value}
+        # Rasa keeps the last category word of a message; the first one is what
+        # the citizen is reporting ("ไฟถนนดับ ... ถนนมิตรภาพ" is a streetlight).
+        mentioned = [
+            entity["value"] for entity in tracker.latest_message.get("entities", []) if entity["entity"] == "category"
+        ]
+        if mentioned and value in mentioned:
+            value = mentioned[0]
+        category = value.strip().lower() if isinstance(value, str) else None
+        if category in categories():
+            return {"complaint_category": category}
         dispatcher.utter_message(response="utter_invalid_category")
         return {"complaint_category": None}
 

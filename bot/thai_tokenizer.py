@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Text, Tuple
@@ -21,8 +20,6 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.training_data.message import Message
 
-logger = logging.getLogger(__name__)
-
 DEFAULT_DOMAIN_WORDS_FILE = "bot/domain_words.txt"
 
 # Thai letters, vowels, tone marks, ฯ and ๆ. Left out on purpose: ฿ (a symbol),
@@ -31,22 +28,22 @@ DEFAULT_DOMAIN_WORDS_FILE = "bot/domain_words.txt"
 THAI_LETTERS = "\u0e01-\u0e3a\u0e40-\u0e4e"
 _THAI_WORD = regex.compile(f"[{THAI_LETTERS}]+")
 
-# Letters, digits and combining marks of every script except Thai letters (regex V1
+# Letters, digits and combining marks of any script except Thai letters (regex V1
 # set difference), so "café", "COVID" and "๑๒๓" are words but Thai text is not.
 _WORD_CHAR = rf"[[\p{{L}}\p{{N}}\p{{M}}]--[{THAI_LETTERS}]]"
 
-# One alternative per kind of run; the kinds start with disjoint characters, so
-# a Thai/non-Thai boundary always ends a run.
+# One alternative per kind of run. The kinds start with disjoint characters, so
+# a boundary between Thai and anything else always ends a run.
 _RUN_PATTERN = regex.compile(
     rf"(?P<thai>[{THAI_LETTERS}]+)"
     # Codes, phone numbers, decimals and contractions stay whole: 2026-K7MX-3QH9,
-    # 081-234-5678, 3.5, don't (’ too: phone keyboards type it for ').
+    # 081-234-5678, 3.5, don't (and don’t, which phone keyboards type).
     rf"|(?P<word>{_WORD_CHAR}+(?:[-./'’]{_WORD_CHAR}+)*)"
-    # Whitespace and the invisible separators Thai text copied from the web is
-    # full of (zero-width space/joiners, word joiner, BOM) only separate tokens.
+    # Whitespace and the invisible separators that Thai text copied from the web
+    # is full of (zero-width space and joiners, word joiner, BOM) only separate.
     r"|(?P<space>[\s\u200b-\u200d\u2060\ufeff]+)"
     # Anything else is one token per grapheme cluster, so an emoji with a skin
-    # tone or a ZWJ sequence is a single token rather than its code points.
+    # tone or a ZWJ sequence is one token rather than a few code points.
     r"|(?P<other>\X)",
     regex.V1,
 )
@@ -94,29 +91,31 @@ class DomainWords:
             )
         return cls(frozenset(added), frozenset(kept_whole), frozenset(removed))
 
-    def words(self) -> FrozenSet[Text]:
-        """Returns pythainlp's default word list edited by these entries."""
-        default = thai_words()
-        swallowing = {
-            word for word in default if any(kept in word for kept in self.kept_whole)
-        }
-        return (default - swallowing - self.removed) | self.added
+    def dictionary(self) -> FrozenSet[Text]:
+        """Returns pythainlp's default word list plus the added minus the removed words."""
+        return (thai_words() | self.added) - self.removed
+
+    def kept_whole_pattern(self) -> regex.Pattern:
+        """Returns a pattern matching the kept-whole words, longest first."""
+        words = sorted(self.kept_whole, key=len, reverse=True)
+        # "(?!)" never matches: an empty alternation would match everywhere.
+        return regex.compile("|".join(words) or "(?!)")
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
 )
 class ThaiTokenizer(Tokenizer):
-    """Segments Thai with pythainlp's newmm and keeps non-Thai words, codes and numbers whole."""
+    """Segments Thai with pythainlp's newmm and keeps other words, codes and numbers whole."""
 
     @staticmethod
     def supported_languages() -> Optional[List[Text]]:
-        """The bot's model serves Thai and English messages alike."""
+        """One model serves Thai and English messages."""
         return ["th", "en"]
 
     @staticmethod
     def required_packages() -> List[Text]:
-        """Listed so that the pythainlp version is part of Rasa's cache fingerprint."""
+        """Listed so that the pythainlp version (and dictionary) is in Rasa's cache key."""
         return ["pythainlp"]
 
     @staticmethod
@@ -131,21 +130,24 @@ class ThaiTokenizer(Tokenizer):
             "token_pattern": None,
             # Symbol on which prefix should be split
             "prefix_separator_symbol": None,
-            # Domain word list, relative to the working directory (the repository root)
+            # Domain word file, relative to the working directory (the repository root)
             "domain_words_file": DEFAULT_DOMAIN_WORDS_FILE,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        """Builds the dictionary trie once; newmm only reads it afterwards."""
+        """Reads the domain words and builds the dictionary trie once."""
         super().__init__(config)
         path = Path(config["domain_words_file"])
         if not path.is_file():
             raise InvalidConfigException(
-                f"ThaiTokenizer: domain word file '{path}' not found (working "
-                f"directory '{Path.cwd()}'). Run Rasa from the repository root or "
+                f"ThaiTokenizer: domain word file '{path}' not found in working "
+                f"directory '{Path.cwd()}'. Run Rasa from the repository root or "
                 f"set 'domain_words_file'."
             )
-        self._dictionary = dict_trie(DomainWords.read(path).words())
+        domain_words = DomainWords.read(path)
+        # newmm only reads the trie, so one instance is safe to share across threads.
+        self._dictionary = dict_trie(domain_words.dictionary())
+        self._kept_whole = domain_words.kept_whole_pattern()
 
     @classmethod
     def create(
@@ -160,7 +162,7 @@ class ThaiTokenizer(Tokenizer):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Hashes the word file so that editing it invalidates Rasa's training cache."""
+        """Hashes the word file: editing it must invalidate Rasa's training cache."""
         path = Path(config["domain_words_file"])
         if not path.is_file():
             return None
@@ -174,18 +176,31 @@ class ThaiTokenizer(Tokenizer):
         return self._apply_token_pattern(tokens)
 
     def _spans(self, text: Text) -> Iterator[Tuple[int, int]]:
-        """Yields (start, end) of every token of `text`, in order."""
+        """Yields the (start, end) of every token of `text`, in order."""
         for run in _RUN_PATTERN.finditer(text):
-            if run.lastgroup == "space":
-                continue
-            if run.lastgroup != "thai":
+            if run.lastgroup == "thai":
+                yield from self._thai_spans(run.group(), run.start())
+            elif run.lastgroup != "space":
                 yield run.span()
-                continue
-            # newmm returns consecutive slices of a run without whitespace, so
-            # summing their lengths gives exact offsets.
-            start = run.start()
-            for word in word_tokenize(
-                run.group(), custom_dict=self._dictionary, engine="newmm"
-            ):
-                yield start, start + len(word)
-                start += len(word)
+
+    def _thai_spans(self, run: Text, offset: int) -> Iterator[Tuple[int, int]]:
+        """Cuts the kept-whole words out of a Thai run and segments the rest with newmm.
+
+        newmm prefers the fewest words and breaks ties towards a shorter first
+        word, so a dictionary alone cannot stop it from gluing a keyword to its
+        neighbour (เจ้าหน้า|ที่มา, ทาง|เท้าหน้า); cutting the words out first can.
+        """
+        position = 0
+        for kept in self._kept_whole.finditer(run):
+            yield from self._newmm_spans(run[position : kept.start()], offset + position)
+            yield offset + kept.start(), offset + kept.end()
+            position = kept.end()
+        yield from self._newmm_spans(run[position:], offset + position)
+
+    def _newmm_spans(self, thai: Text, offset: int) -> Iterator[Tuple[int, int]]:
+        """Yields newmm's words of `thai` as spans starting at `offset`."""
+        # newmm returns consecutive slices of text without whitespace, so adding
+        # up their lengths gives exact offsets.
+        for word in word_tokenize(thai, custom_dict=self._dictionary, engine="newmm"):
+            yield offset, offset + len(word)
+            offset += len(word)

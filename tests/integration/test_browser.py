@@ -55,7 +55,7 @@ def test_thai_message_and_button_reply(sqlite_stack: Stack, page: Page) -> None:
     page.locator("#saphan-chat-input").fill("สวัสดีค่ะ")
     page.locator("#saphan-chat-input").press("Enter")
     expect(log.locator(".saphan-msg--citizen .saphan-bubble")).to_have_text(["สวัสดีค่ะ"])
-    greeting = log.locator(".saphan-msg--bot").last
+    greeting = log.locator(".saphan-msg--bot").first
     expect(greeting.locator(".saphan-bubble")).to_have_text(
         "สวัสดีค่ะ ยินดีให้บริการค่ะ ต้องการแจ้งเรื่องร้องเรียน หรือติดตามเรื่องที่แจ้งไว้คะ"
     )
