@@ -30,6 +30,10 @@ COPY config.yml domain.yml endpoints.yml credentials.yml ./
 COPY data/ data/
 COPY bot/ bot/
 COPY actions/ actions/
+# The action server shares the hub's plain-Python rules (phone numbers, references, categories).
+COPY hub/__init__.py hub/__init__.py
+COPY hub/domain/ hub/domain/
+COPY hub/content/ hub/content/
 
 # Project files stay root-owned; the runtime user may only write models/.
 RUN mkdir -p models && chown saphan:saphan models

@@ -19,7 +19,7 @@ def main() -> int:
         return 2
     app = create_app(settings)
     logging.getLogger("hub").info(
-        "web chat on %s/ (channels: %s)", settings.public_base_url, ", ".join(sorted(app.ctx.channels))
+        "starting on %s (channels: %s); waiting for the bot", settings.public_base_url, ", ".join(sorted(app.ctx.channels))
     )
     app.run(host=settings.host, port=settings.port, single_process=True, access_log=False, motd=False)
     return 0

@@ -34,7 +34,7 @@ def enabled_channels(settings: Settings) -> dict[str, Channel]:
 
 
 def create_app(settings: Settings) -> Sanic:
-    app = Sanic("saphan_hub")
+    app = Sanic("saphan_hub", configure_logging=False)  # one log format: hub.logging_setup
     app.config.WEBSOCKET_MAX_SIZE = 64 * 1024  # a 2,000-character message is ~8 KB of UTF-8 JSON
     store = Store(settings.database_url)
     bot = BotClient(settings.rasa_url, settings.rasa_timeout_seconds)

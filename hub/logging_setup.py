@@ -23,3 +23,5 @@ def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # One line per request to Rasa would drown everything else.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

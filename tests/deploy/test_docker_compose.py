@@ -9,23 +9,20 @@ Run from the hub venv:  cd /work/main && .venv/bin/python -m pytest tests/deploy
 If docker-compose is not on PATH the module is skipped locally, but it FAILS
 when the CI environment variable is set: in CI the check must really run.
 
-The hub venv does not ship PyYAML, so YAML is parsed by whichever Python has
-it: the venv (if PyYAML is ever added), else the interpreter that runs
-docker-compose v1 itself (it depends on PyYAML), else /usr/bin/python3.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -72,39 +69,8 @@ def _compose_binary() -> str:
 COMPOSE = _compose_binary()
 
 
-def _yaml_loader_cmd() -> list[str]:
-    """A command that reads YAML on stdin and writes JSON on stdout."""
-    script = "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"
-    candidates = [sys.executable]
-    try:
-        first_line = Path(COMPOSE).read_bytes()[:200].split(b"\n", 1)[0]
-    except OSError:
-        first_line = b""
-    if first_line.startswith(b"#!"):  # docker-compose v1 is a Python script
-        candidates.append(first_line[2:].decode().split()[0])
-    candidates.append("/usr/bin/python3")
-    for interpreter in candidates:
-        if not Path(interpreter).exists():
-            continue
-        probe = subprocess.run(
-            [interpreter, "-c", "import yaml"], capture_output=True, text=True
-        )
-        if probe.returncode == 0:
-            return [interpreter, "-c", script]
-    pytest.fail(
-        f"No Python with PyYAML found among {candidates}; cannot parse "
-        "`docker-compose config` output.",
-        pytrace=False,
-    )
-
-
-YAML_TO_JSON = _yaml_loader_cmd()
-
-
-def load_yaml(text: str):
-    result = subprocess.run(YAML_TO_JSON, input=text, capture_output=True, text=True)
-    assert result.returncode == 0, f"YAML parse failed: {result.stderr}"
-    return json.loads(result.stdout)
+def load_yaml(text: str) -> Any:
+    return yaml.safe_load(text)
 
 
 def compose_env(**overrides: str | None) -> dict[str, str]:
