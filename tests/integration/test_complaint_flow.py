@@ -3,9 +3,13 @@ against the real Rasa server, action server and hub."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 
+import httpx
+
+from channels.webchat.channel import external_id_for
 from tests.integration.stack import Chat, Stack, texts
 
 REFERENCE = re.compile(r"\b(20\d\d-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4})\b")
@@ -51,6 +55,9 @@ async def test_thai_complaint_gets_a_reference_and_a_status(stack: Stack, chat: 
     assert conversation["contact_id"] == ticket["contact_id"]
     events = stack.rows("SELECT kind, status FROM ticket_events WHERE ticket_id = :id", id=ticket["id"])
     assert events == [{"kind": "filed", "status": "received"}]
+
+    for process in stack.processes:  # phone numbers never reach a log
+        assert "234-5678" not in process.log() and "234 5678" not in process.log(), process.name
 
     answers = await chat.say(f"ติดตามเรื่อง {reference}")
     [status] = texts(answers)
@@ -159,6 +166,21 @@ async def test_unknown_and_malformed_references(stack: Stack, chat: Chat) -> Non
     ]
     answers = await chat.say("ขอติดตามเรื่องที่แจ้งไว้ค่ะ")
     assert texts(answers) == ["กรุณาพิมพ์เลขที่เรื่องที่ได้รับ เช่น ติดตามเรื่อง 2026-K7MX-3QH9 ค่ะ"]
+
+
+async def test_rasa_knows_only_the_opaque_conversation_id(stack: Stack, chat: Chat) -> None:
+    answers = await chat.say("สวัสดีครับ")
+    [message] = stack.rows("SELECT conversation_id FROM messages WHERE id = :id", id=answers[0]["id"])
+    response = httpx.get(f"{stack.rasa_url}/conversations/{message['conversation_id']}/tracker")
+    tracker = response.json()
+    assert tracker["sender_id"] == message["conversation_id"]
+    [user_event] = [event for event in tracker["events"] if event["event"] == "user"]
+    # Rasa adds its own model_id and assistant_id; from the hub come only these two.
+    hub_metadata = {key: value for key, value in user_event["metadata"].items() if key not in ("model_id", "assistant_id")}
+    assert hub_metadata == {"channel": "webchat", "language": "th"}
+    serialized = json.dumps(tracker)
+    assert chat.session_token not in serialized
+    assert external_id_for(chat.session_token) not in serialized
 
 
 async def test_conversation_survives_a_reconnect(stack: Stack, chat: Chat) -> None:
