@@ -1,4 +1,4 @@
-"""Thai/English tokenizer for Saphan's Rasa pipeline (pythainlp newmm + domain words)."""
+"""Thai/English tokenizer for Saphan's Rasa pipeline: pythainlp newmm + domain words."""
 
 from __future__ import annotations
 
@@ -92,21 +92,21 @@ class DomainWords:
         return cls(frozenset(added), frozenset(kept_whole), frozenset(removed))
 
     def dictionary(self) -> FrozenSet[Text]:
-        """Returns pythainlp's default word list plus the added minus the removed words."""
+        """Returns pythainlp's default word list with the added and removed words."""
         return (thai_words() | self.added) - self.removed
 
     def kept_whole_pattern(self) -> regex.Pattern:
         """Returns a pattern matching the kept-whole words, longest first."""
         words = sorted(self.kept_whole, key=len, reverse=True)
         # "(?!)" never matches: an empty alternation would match everywhere.
-        return regex.compile("|".join(words) or "(?!)")
+        return regex.compile("|".join(map(regex.escape, words)) or "(?!)")
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
 )
 class ThaiTokenizer(Tokenizer):
-    """Segments Thai with pythainlp's newmm and keeps other words, codes and numbers whole."""
+    """Segments Thai with pythainlp's newmm; keeps other words, codes, numbers whole."""
 
     @staticmethod
     def supported_languages() -> Optional[List[Text]]:
@@ -115,7 +115,7 @@ class ThaiTokenizer(Tokenizer):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        """Listed so that the pythainlp version (and dictionary) is in Rasa's cache key."""
+        """Listed so that the pythainlp version (its dictionary) is in the cache key."""
         return ["pythainlp"]
 
     @staticmethod
@@ -172,7 +172,8 @@ class ThaiTokenizer(Tokenizer):
         """Tokenizes the text of the provided attribute of the incoming message."""
         text = message.get(attribute)
         # Slicing the original text guarantees token.text == text[start:end].
-        tokens = [Token(text[start:end], start, end) for start, end in self._spans(text)]
+        spans = self._spans(text)
+        tokens = [Token(text[start:end], start, end) for start, end in spans]
         return self._apply_token_pattern(tokens)
 
     def _spans(self, text: Text) -> Iterator[Tuple[int, int]]:
@@ -192,7 +193,8 @@ class ThaiTokenizer(Tokenizer):
         """
         position = 0
         for kept in self._kept_whole.finditer(run):
-            yield from self._newmm_spans(run[position : kept.start()], offset + position)
+            before = run[position : kept.start()]
+            yield from self._newmm_spans(before, offset + position)
             yield offset + kept.start(), offset + kept.end()
             position = kept.end()
         yield from self._newmm_spans(run[position:], offset + position)
