@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.dates import format_datetime
 from actions.hub_api import HubApi, HubUnavailable
-from hub.domain.content import categories
+from hub.domain.content import categories, complaint_fields
 from hub.domain.phone import EXAMPLE_PHONE, mask_phone, normalize_thai_phone
 
 log = logging.getLogger(__name__)
@@ -151,3 +151,23 @@ class CancelComplaint(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_complaint_cancelled")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_complaint()]
+
+
+class ChangeAnswer(Action):
+    """Clears the answer the citizen wants to correct; the form then asks for it again
+    and shows the summary once more."""
+
+    def name(self) -> str:
+        return "action_change_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        field = next(tracker.get_latest_entity_values("complaint_field"), None)
+        if field not in complaint_fields():
+            language = language_of(tracker)
+            buttons = [
+                {"title": label.in_language(language), "payload": f'/change_answer{{"complaint_field":"{slot}"}}'}
+                for slot, label in complaint_fields().items()
+            ]
+            dispatcher.utter_message(response="utter_ask_which_field", buttons=buttons)
+            return [SlotSet("complaint_confirmed", None)]
+        return [SlotSet(field, None), SlotSet("complaint_confirmed", None)]

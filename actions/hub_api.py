@@ -54,6 +54,20 @@ class HubApi:
             raise HubUnavailable(f"lookup refused: {response.status_code} {response.text[:200]}")
         return _ticket(response.json())
 
+    async def tickets_of_contact(self, conversation_id: str) -> list[TicketInfo]:
+        """The latest tickets of the citizen this conversation belongs to, newest first."""
+        response = await self._request("GET", f"/internal/conversations/{quote(conversation_id, safe='')}/tickets")
+        if response.status_code != 200:
+            raise HubUnavailable(f"listing refused: {response.status_code} {response.text[:200]}")
+        return [_ticket(ticket) for ticket in response.json()["tickets"]]
+
+    async def add_feedback(self, conversation_id: str, text: str) -> str:
+        """Store a suggestion or compliment; returns its reference."""
+        response = await self._request("POST", "/internal/feedback", json={"conversation_id": conversation_id, "text": text})
+        if response.status_code != 201:
+            raise HubUnavailable(f"feedback refused: {response.status_code} {response.text[:200]}")
+        return str(response.json()["reference"])
+
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             async with httpx.AsyncClient(base_url=self._base_url, timeout=self._timeout) as client:

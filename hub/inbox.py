@@ -24,6 +24,7 @@ from hub.domain.conversations import (
     Sender,
     validate_citizen_text,
 )
+from hub.domain.handoff import HandoffRequest
 from hub.domain.language import Language, detect_language
 from hub.domain.phone import mask_phones_in_text
 from hub.store import Store
@@ -87,6 +88,12 @@ class Router:
                 return
             await self._store.set_message_status(message.id, MessageStatus.ANSWERED)
             for reply in replies:
+                handoff = HandoffRequest.from_custom_payload(reply.custom)
+                if handoff is not None:  # a signal for the hub, not a message for the citizen
+                    await self._store.record_handoff_request(message.conversation_id, handoff)
+                    log.info("conversation %s: bot asked for a human (%s)", message.conversation_id, handoff.reason)
+                if not reply.text and not reply.buttons:
+                    continue
                 await self._send(
                     channel,
                     inbound.external_id,

@@ -60,6 +60,27 @@ def categories() -> dict[str, Text]:
 
 
 @cache
+def ticket_statuses() -> dict[str, Text]:
+    """How each ticket status is named to citizens."""
+    raw = _load("ticket_statuses.yml").get("statuses") or {}
+    return {str(status): _text(f"ticket_statuses.yml: {status}", label) for status, label in raw.items()}
+
+
+@cache
+def suggestions() -> dict[str, Text]:
+    """Intent name → button label, offered when the bot did not understand."""
+    raw = _load("suggestions.yml").get("suggestions") or {}
+    return {str(intent): _text(f"suggestions.yml: {intent}", label) for intent, label in raw.items()}
+
+
+@cache
+def complaint_fields() -> dict[str, Text]:
+    """Slot name → label of the complaint form's answers a citizen can change."""
+    raw = _load("complaint_fields.yml").get("fields") or {}
+    return {str(slot): _text(f"complaint_fields.yml: {slot}", label) for slot, label in raw.items()}
+
+
+@cache
 def hub_messages() -> dict[str, Text]:
     """The hub's own messages to citizens: ``bot_unavailable`` and ``errors.<code>``."""
     raw = _load("messages.yml")

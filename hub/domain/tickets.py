@@ -21,8 +21,8 @@ class TicketStatus(StrEnum):
     CLOSED = "closed"
 
 
-class InvalidTicket(ValueError):
-    """A ticket field failed validation; ``field`` names it."""
+class InvalidField(ValueError):
+    """A field of a request failed validation; ``field`` names it."""
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
@@ -40,20 +40,20 @@ class NewTicket:
 
     @classmethod
     def from_request(cls, body: Any) -> NewTicket:
-        """Validate an internal-API request body; raises :class:`InvalidTicket`."""
+        """Validate an internal-API request body; raises :class:`InvalidField`."""
         if not isinstance(body, dict):
-            raise InvalidTicket("body", "expected a JSON object")
-        conversation_id = _required_text(body, "conversation_id", 64)
-        category = _required_text(body, "category", 40)
+            raise InvalidField("body", "expected a JSON object")
+        conversation_id = required_text(body, "conversation_id", 64)
+        category = required_text(body, "category", 40)
         if category not in categories():
-            raise InvalidTicket("category", f"unknown category; expected one of {', '.join(categories())}")
-        description = _required_text(body, "description", MAX_DESCRIPTION_LENGTH)
-        location = _required_text(body, "location", MAX_LOCATION_LENGTH)
+            raise InvalidField("category", f"unknown category; expected one of {', '.join(categories())}")
+        description = required_text(body, "description", MAX_DESCRIPTION_LENGTH)
+        location = required_text(body, "location", MAX_LOCATION_LENGTH)
         raw_phone = body.get("phone")
         phone: str | None = None
         if raw_phone is not None:
             if not isinstance(raw_phone, str) or (phone := normalize_thai_phone(raw_phone)) is None:
-                raise InvalidTicket("phone", "expected a Thai mobile number such as 081-234-5678, or null")
+                raise InvalidField("phone", "expected a Thai mobile number such as 081-234-5678, or null")
         return cls(conversation_id, category, description, location, phone)
 
 
@@ -71,10 +71,11 @@ class Ticket:
     updated_at: datetime
 
 
-def _required_text(body: dict[str, Any], field: str, max_length: int) -> str:
+def required_text(body: dict[str, Any], field: str, max_length: int) -> str:
+    """A non-empty string field of a request body, stripped; raises :class:`InvalidField`."""
     value = body.get(field)
     if not isinstance(value, str) or not value.strip():
-        raise InvalidTicket(field, "required; expected a non-empty string")
+        raise InvalidField(field, "required; expected a non-empty string")
     if len(value) > max_length:
-        raise InvalidTicket(field, f"longer than {max_length} characters")
+        raise InvalidField(field, f"longer than {max_length} characters")
     return value.strip()

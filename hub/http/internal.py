@@ -13,8 +13,9 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
+from hub.domain.feedback import NewFeedback
 from hub.domain.references import parse_reference
-from hub.domain.tickets import InvalidTicket, NewTicket, Ticket
+from hub.domain.tickets import InvalidField, NewTicket, Ticket
 from hub.store import ConversationNotFound, Store
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,22 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         "created_at": ticket.created_at.isoformat(),
         "updated_at": ticket.updated_at.isoformat(),
     }
+
+
+def invalid_field(error: InvalidField) -> HTTPResponse:
+    return json({"error": "invalid_field", "field": error.field, "message": f"{error.field}: {error.reason}"}, status=422)
+
+
+def json_body(request: Request) -> Any:
+    """The request's JSON, or None when it is not JSON (validation then names the body)."""
+    try:
+        return request.json
+    except Exception:  # Sanic raises its own BadRequest for malformed JSON
+        return None
+
+
+UNKNOWN_CONVERSATION = InvalidField("conversation_id", "no such conversation")
+MAX_TICKETS_LISTED = 10
 
 
 def internal_api(store: Store, secret: str) -> Blueprint:
@@ -44,22 +61,11 @@ def internal_api(store: Store, secret: str) -> Blueprint:
     @blueprint.post("/tickets")
     async def create_ticket(request: Request) -> HTTPResponse:
         try:
-            body = request.json
-        except Exception:  # Sanic raises its own BadRequest for malformed JSON
-            body = None
-        try:
-            new_ticket = NewTicket.from_request(body)
-            ticket = await store.create_ticket(new_ticket)
-        except InvalidTicket as error:
-            return json(
-                {"error": "invalid_field", "field": error.field, "message": f"{error.field}: {error.reason}"},
-                status=422,
-            )
+            ticket = await store.create_ticket(NewTicket.from_request(json_body(request)))
+        except InvalidField as error:
+            return invalid_field(error)
         except ConversationNotFound:
-            return json(
-                {"error": "invalid_field", "field": "conversation_id", "message": "conversation_id: no such conversation"},
-                status=422,
-            )
+            return invalid_field(UNKNOWN_CONVERSATION)
         log.info("filed ticket %s (%s) for conversation %s", ticket.reference, ticket.category, ticket.conversation_id)
         return json(ticket_json(ticket), status=201)
 
@@ -77,5 +83,21 @@ def internal_api(store: Store, secret: str) -> Blueprint:
         if ticket is None:
             return json({"error": "not_found", "message": "no such ticket for this conversation"}, status=404)
         return json(ticket_json(ticket))
+
+    @blueprint.get("/conversations/<conversation_id:str>/tickets")
+    async def tickets_of_contact(request: Request, conversation_id: str) -> HTTPResponse:
+        tickets = await store.tickets_of_contact(conversation_id, MAX_TICKETS_LISTED)
+        return json({"tickets": [ticket_json(ticket) for ticket in tickets]})
+
+    @blueprint.post("/feedback")
+    async def add_feedback(request: Request) -> HTTPResponse:
+        try:
+            feedback = await store.add_feedback(NewFeedback.from_request(json_body(request)))
+        except InvalidField as error:
+            return invalid_field(error)
+        except ConversationNotFound:
+            return invalid_field(UNKNOWN_CONVERSATION)
+        log.info("stored feedback %s for conversation %s", feedback.reference, feedback.conversation_id)
+        return json({"reference": feedback.reference, "created_at": feedback.created_at.isoformat()}, status=201)
 
     return blueprint

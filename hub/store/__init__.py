@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from hub.domain.conversations import Button, Conversation, ConversationState, Message, MessageStatus, Sender
+from hub.domain.feedback import Feedback, NewFeedback
+from hub.domain.handoff import HandoffRequest
 from hub.domain.language import Language
 from hub.domain.references import new_reference
 from hub.domain.tickets import NewTicket, Ticket, TicketStatus
@@ -22,6 +24,8 @@ from hub.store.tables import (
     ChannelIdentityRow,
     ContactRow,
     ConversationRow,
+    FeedbackRow,
+    HandoffRequestRow,
     MessageRow,
     TicketEventRow,
     TicketRow,
@@ -237,6 +241,47 @@ class Store:
                 .where(TicketRow.reference == reference, ConversationRow.id == conversation_id)
             )
             return None if row is None else _ticket(row)
+
+    async def tickets_of_contact(self, conversation_id: str, limit: int) -> list[Ticket]:
+        """The most recent tickets of the conversation's contact, newest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(TicketRow)
+                .join(ConversationRow, ConversationRow.contact_id == TicketRow.contact_id)
+                .where(ConversationRow.id == conversation_id)
+                .order_by(TicketRow.created_at.desc())
+                .limit(limit)
+            )
+            return [_ticket(row) for row in rows]
+
+    async def add_feedback(self, new_feedback: NewFeedback) -> Feedback:
+        conversation = await self.get_conversation(new_feedback.conversation_id)
+        for _ in range(_REFERENCE_ATTEMPTS):
+            now = utc_now()
+            row = FeedbackRow(
+                id=new_id(),
+                reference=new_reference(now.year),
+                contact_id=conversation.contact_id,
+                conversation_id=conversation.id,
+                text=new_feedback.text,
+                language=conversation.language,
+                created_at=now,
+            )
+            try:
+                async with self._sessions.begin() as session:
+                    session.add(row)
+                return Feedback(row.reference, row.conversation_id, row.text, row.created_at)
+            except IntegrityError:  # the reference was taken: draw another
+                continue
+        raise RuntimeError("no free reference after several attempts")
+
+    async def record_handoff_request(self, conversation_id: str, request: HandoffRequest) -> None:
+        async with self._sessions.begin() as session:
+            session.add(
+                HandoffRequestRow(
+                    id=new_id(), conversation_id=conversation_id, reason=request.reason, summary=request.summary
+                )
+            )
 
     @staticmethod
     async def _identity_row(session: AsyncSession, channel: str, external_id: str) -> ChannelIdentityRow | None:

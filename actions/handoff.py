@@ -1,0 +1,73 @@
+"""Asking for a human, and what the bot does when it keeps not understanding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.complaint import COMPLAINT_SLOTS, language_of
+from hub.domain.content import suggestions
+
+MAX_SUGGESTIONS = 3
+
+
+def handoff_summary(tracker: Tracker) -> dict[str, Any]:
+    """What an officer needs to pick the conversation up: no channel ids, only what the bot knows."""
+    intents = [
+        event["parse_data"]["intent"]["name"]
+        for event in tracker.events
+        if event.get("event") == "user" and event.get("parse_data", {}).get("intent", {}).get("name")
+    ]
+    slots = {slot: tracker.get_slot(slot) for slot in COMPLAINT_SLOTS if tracker.get_slot(slot) is not None}
+    return {"language": language_of(tracker), "recent_intents": intents[-5:], "complaint": slots}
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many of the citizen's latest messages in a row the bot did not understand."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if event.get("parse_data", {}).get("intent", {}).get("name") != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+class RequestHuman(Action):
+    """Records that the citizen wants an officer (the hub keeps the request)."""
+
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(json_message={"handoff": {"reason": "citizen_request", "summary": handoff_summary(tracker)}})
+        dispatcher.utter_message(response="utter_human_requested")
+        return []
+
+
+class Fallback(Action):
+    """Two stages: first ask to rephrase with the likeliest meanings as buttons, then offer an officer."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if consecutive_fallbacks(tracker) >= 2:
+            dispatcher.utter_message(response="utter_offer_human")
+            return []
+        language = language_of(tracker)
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        likely = [item["name"] for item in ranking if item["name"] in suggestions()][:MAX_SUGGESTIONS]
+        for fallback_choice in ("report_problem", "check_status", "request_human"):
+            if len(likely) >= MAX_SUGGESTIONS:
+                break
+            if fallback_choice not in likely:
+                likely.append(fallback_choice)
+        buttons = [{"title": suggestions()[intent].in_language(language), "payload": f"/{intent}"} for intent in likely]
+        dispatcher.utter_message(response="utter_please_rephrase", buttons=buttons)
+        return []
