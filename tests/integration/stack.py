@@ -137,20 +137,21 @@ class Stack:
         """Start the action server and Rasa (without waiting: Rasa loads for a while)."""
         self.hub_port = free_port()
         actions_port, rasa_port = free_port(), free_port()
-        environment = base_environment(HUB_URL=f"http://127.0.0.1:{self.hub_port}")
+        environment = base_environment(
+            HUB_URL=f"http://127.0.0.1:{self.hub_port}",
+            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
+        )
         actions = Process(
             "actions",
             [str(RASA_BIN), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
             environment,
             self.workdir / "actions.log",
         ).start()
-        endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n")
         rasa = Process(
             "rasa",
             [
                 str(RASA_BIN), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(rasa_port),
-                "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+                "--model", str(MODEL), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
             ],
             environment,
             self.workdir / "rasa.log",
