@@ -17,14 +17,14 @@ export RASA_URL ?= http://127.0.0.1:$(RASA_PORT)
 export HUB_URL ?= http://127.0.0.1:$(HUB_PORT)
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 
-.PHONY: run test install train test-tools test-rasa test-hub lock clean
+.PHONY: run test install train test-tools test-rasa test-stories test-hub lock clean
 
 run: install $(MODEL) .env
 	@echo "Starting Rasa, the action server and the hub; the web chat URL is printed when the bot is ready. Ctrl-C stops all."
 	$(HUB_VENV)/bin/honcho --no-prefix start --env .env --procfile Procfile 2>&1 || test $$? -eq 130
 
 test: install $(MODEL) test-tools
-	$(MAKE) --no-print-directory test-rasa test-hub
+	$(MAKE) --no-print-directory test-rasa test-stories test-hub
 
 install: $(HUB_VENV)/.installed $(RASA_VENV)/.installed
 
@@ -58,6 +58,10 @@ test-tools:
 
 test-rasa:
 	$(RASA_VENV)/bin/python -m pytest tests/bot tests/actions
+
+# Whole conversations (tests/test_stories.yml) against the trained model.
+test-stories:
+	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
 test-hub:
 	$(HUB_VENV)/bin/python -m pytest tests/hub tests/channels tests/integration tests/deploy
