@@ -99,7 +99,21 @@ async def test_category_asked_with_buttons_when_not_said(stack: Stack, chat: Cha
     answers = await chat.say("อยากแจ้งเรื่องร้องเรียนค่ะ")
     assert texts(answers) == ["ต้องการแจ้งปัญหาเรื่องใดคะ"]
     titles = [button["title"] for button in answers[0]["buttons"]]
-    assert titles == ["ถนน ทางเท้า", "ไฟถนน", "ขยะ", "น้ำท่วม ท่อระบายน้ำ", "เสียงรบกวน", "น้ำประปา", "เรื่องอื่น ๆ"]
+    assert titles == [
+        "ถนน ทางเท้า",
+        "ไฟถนน",
+        "ขยะ",
+        "น้ำท่วม ท่อระบายน้ำ",
+        "เสียงรบกวน",
+        "น้ำประปา",
+        "สัตว์จรจัด",
+        "จอดรถกีดขวาง รุกล้ำทางเท้า",
+        "ต้นไม้ล้ม กิ่งไม้",
+        "ห้องน้ำสาธารณะ สวนสาธารณะ",
+        "เจ้าหน้าที่ทุจริต ประพฤติมิชอบ",
+        "บริการไม่ดี เจ้าหน้าที่ไม่สุภาพ",
+        "เรื่องอื่น ๆ",
+    ]
     answers = await chat.press(answers[0], "ขยะ")
     assert texts(answers) == ["กรุณาเล่ารายละเอียดของปัญหาค่ะ"]
     answers = await chat.say("ยกเลิก")
