@@ -17,7 +17,7 @@ export RASA_URL ?= http://127.0.0.1:$(RASA_PORT)
 export HUB_URL ?= http://127.0.0.1:$(HUB_PORT)
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 
-.PHONY: run test install train test-tools test-rasa test-stories test-hub lock clean
+.PHONY: run test install train test-tools test-rasa test-stories test-hub lock clean eval-nlu bench
 
 run: install $(MODEL) .env
 	@echo "Starting Rasa, the action server and the hub; the web chat URL is printed when the bot is ready. Ctrl-C stops all."
@@ -57,7 +57,21 @@ test-tools:
 	@bash scripts/install-test-tools.sh
 
 test-rasa:
-	$(RASA_VENV)/bin/python -m pytest tests/bot tests/actions
+	$(RASA_VENV)/bin/python -m pytest tests/bot tests/actions tests/scripts
+
+# The NLU pipeline against Rasa's default and a LinearSVC baseline on the shared
+# fb-mtod data (Thai and English); reports into reports/nlu/ (see README.md).
+NLU_BENCH ?= ../shared/data/nlu-bench/fb-mtod
+# DIET is slow on 2 CPU cores: 20 epochs instead of the 100 of Rasa's default config.
+EVAL_NLU_ARGS ?= --diet-epochs 20
+eval-nlu: $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/python scripts/eval_nlu.py \
+		--dataset fb-mtod-th=$(NLU_BENCH)/th/train-th.tsv,$(NLU_BENCH)/th/test-th.tsv \
+		--dataset fb-mtod-en=$(NLU_BENCH)/en/eval-en.tsv,$(NLU_BENCH)/en/test-en.tsv $(EVAL_NLU_ARGS)
+
+# Production training time and parse latency, written to docs/benchmarks.md.
+bench: $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/python scripts/bench_bot.py
 
 # Whole conversations (tests/test_stories.yml) against the trained model.
 test-stories:

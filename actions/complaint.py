@@ -35,6 +35,15 @@ def reset_complaint() -> list[EventType]:
     return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]
 
 
+def previous_category(tracker: Tracker) -> str | None:
+    """The last valid category set in this conversation before the current message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "complaint_category":
+            if event.get("value") in categories():
+                return str(event["value"])
+    return None
+
+
 class ValidateComplaintForm(FormValidationAction):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -45,13 +54,19 @@ class ValidateComplaintForm(FormValidationAction):
         # Rasa keeps the last category word of a message; the first one is what
         # the citizen is reporting ("ไฟถนนดับ ... ถนนมิตรภาพ" is a streetlight).
         mentioned = [
-            entity["value"] for entity in tracker.latest_message.get("entities", []) if entity["entity"] == "category"
+            entity["value"]
+            for entity in tracker.latest_message.get("entities", [])
+            if entity["entity"] == "category" and entity["value"] in categories()
         ]
-        if mentioned and value in mentioned:
-            value = mentioned[0]
+        if mentioned:
+            return {"complaint_category": mentioned[0]}
         category = value.strip().lower() if isinstance(value, str) else None
         if category in categories():
             return {"complaint_category": category}
+        if tracker.get_slot("requested_slot") != "complaint_category":
+            # A stray entity in another answer ("Soi Ari" taken for a category)
+            # must not undo the category the citizen already gave.
+            return {"complaint_category": previous_category(tracker)}
         dispatcher.utter_message(response="utter_invalid_category")
         return {"complaint_category": None}
 
