@@ -69,7 +69,8 @@ eval-nlu: $(RASA_VENV)/.installed
 		--dataset fb-mtod-th=$(NLU_BENCH)/th/train-th.tsv,$(NLU_BENCH)/th/test-th.tsv \
 		--dataset fb-mtod-en=$(NLU_BENCH)/en/eval-en.tsv,$(NLU_BENCH)/en/test-en.tsv $(EVAL_NLU_ARGS)
 
-# Production training time and parse latency, written to docs/benchmarks.md.
+# Production training time and parse latency: prints a row for docs/benchmarks.md
+# (and writes reports/bench_bot.json).
 bench: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/python scripts/bench_bot.py
 

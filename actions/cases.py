@@ -9,9 +9,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.complaint import language_of
 from actions.dates import format_datetime
 from actions.hub_api import HubApi, HubUnavailable
+from actions.language import label, language_of
 from hub.domain.content import categories, ticket_statuses
 
 log = logging.getLogger(__name__)
@@ -32,14 +32,10 @@ class ListMyCases(Action):
             dispatcher.utter_message(response="utter_no_cases")
             return []
         language = language_of(tracker)
-        lines = []
-        for ticket in tickets:
-            category = categories().get(ticket.category)
-            status = ticket_statuses().get(ticket.status)
-            lines.append(
-                f"• {ticket.reference} {category.in_language(language) if category else ticket.category}"
-                f" ({status.in_language(language) if status else ticket.status},"
-                f" {format_datetime(ticket.created_at, language)})"
-            )
+        lines = [
+            f"• {ticket.reference} {label(categories(), ticket.category, language)}"
+            f" ({label(ticket_statuses(), ticket.status, language)}, {format_datetime(ticket.created_at, language)})"
+            for ticket in tickets
+        ]
         dispatcher.utter_message(response="utter_my_cases", cases="\n".join(lines))
         return []

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.dates import format_datetime
 from actions.hub_api import HubApi, HubUnavailable
+from actions.language import label, label_buttons, language_of
 from hub.domain.content import categories, complaint_fields
 from hub.domain.phone import EXAMPLE_PHONE, mask_phone, normalize_thai_phone
 
@@ -27,21 +28,8 @@ COMPLAINT_SLOTS = (
 )
 
 
-def language_of(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or "th"
-
-
 def reset_complaint() -> list[EventType]:
     return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]
-
-
-def previous_category(tracker: Tracker) -> str | None:
-    """The last valid category set in this conversation before the current message."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "slot" and event.get("name") == "complaint_category":
-            if event.get("value") in categories():
-                return str(event["value"])
-    return None
 
 
 class ValidateComplaintForm(FormValidationAction):
@@ -63,10 +51,6 @@ class ValidateComplaintForm(FormValidationAction):
         category = value.strip().lower() if isinstance(value, str) else None
         if category in categories():
             return {"complaint_category": category}
-        if tracker.get_slot("requested_slot") != "complaint_category":
-            # A stray entity in another answer ("Soi Ari" taken for a category)
-            # must not undo the category the citizen already gave.
-            return {"complaint_category": previous_category(tracker)}
         dispatcher.utter_message(response="utter_invalid_category")
         return {"complaint_category": None}
 
@@ -100,11 +84,9 @@ class AskComplaintCategory(Action):
         return "action_ask_complaint_category"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        language = language_of(tracker)
-        buttons = [
-            {"title": label.in_language(language), "payload": f'/inform{{"category":"{category_id}"}}'}
-            for category_id, label in categories().items()
-        ]
+        buttons = label_buttons(
+            categories(), language_of(tracker), lambda category: f'/inform{{"category":"{category}"}}'
+        )
         dispatcher.utter_message(response="utter_ask_complaint_category", buttons=buttons)
         return []
 
@@ -119,7 +101,7 @@ class AskComplaintConfirmed(Action):
         phone = tracker.get_slot("complaint_phone")
         dispatcher.utter_message(
             response="utter_complaint_summary",
-            category_label=categories()[tracker.get_slot("complaint_category")].in_language(language_of(tracker)),
+            category_label=label(categories(), tracker.get_slot("complaint_category"), language_of(tracker)),
             phone_label="-" if phone in (None, PHONE_SKIPPED) else phone,
         )
         return []
@@ -149,7 +131,10 @@ class SubmitComplaint(Action):
             dispatcher.utter_message(response="utter_ticket_not_filed")
             return reset_complaint()
         log.info(
-            "filed %s for %s (phone %s)", ticket.reference, tracker.sender_id, mask_phone(phone or "") if phone else "-"
+            "filed %s for %s (phone %s)",
+            ticket.reference,
+            tracker.sender_id,
+            "-" if phone in (None, PHONE_SKIPPED) else mask_phone(phone),
         )
         dispatcher.utter_message(
             response="utter_ticket_filed",
@@ -178,11 +163,9 @@ class ChangeAnswer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         field = next(tracker.get_latest_entity_values("complaint_field"), None)
         if field not in complaint_fields():
-            language = language_of(tracker)
-            buttons = [
-                {"title": label.in_language(language), "payload": f'/change_answer{{"complaint_field":"{slot}"}}'}
-                for slot, label in complaint_fields().items()
-            ]
+            buttons = label_buttons(
+                complaint_fields(), language_of(tracker), lambda slot: f'/change_answer{{"complaint_field":"{slot}"}}'
+            )
             dispatcher.utter_message(response="utter_ask_which_field", buttons=buttons)
             return [SlotSet("complaint_confirmed", None)]
         return [SlotSet(field, None), SlotSet("complaint_confirmed", None)]

@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.complaint import COMPLAINT_SLOTS, language_of
+from actions.complaint import COMPLAINT_SLOTS
+from actions.language import label, language_of
 from hub.domain.content import suggestions
 
 MAX_SUGGESTIONS = 3
@@ -68,6 +69,6 @@ class Fallback(Action):
                 break
             if fallback_choice not in likely:
                 likely.append(fallback_choice)
-        buttons = [{"title": suggestions()[intent].in_language(language), "payload": f"/{intent}"} for intent in likely]
+        buttons = [{"title": label(suggestions(), intent, language), "payload": f"/{intent}"} for intent in likely]
         dispatcher.utter_message(response="utter_please_rephrase", buttons=buttons)
         return []

@@ -38,44 +38,42 @@ class HubApi:
             "location": location,
             "phone": phone,
         }
-        response = await self._request("POST", "/internal/tickets", json=body)
-        if response.status_code != 201:
-            raise HubUnavailable(f"filing refused: {response.status_code} {response.text[:200]}")
-        return _ticket(response.json())
+        return _ticket((await self._call("POST", "/internal/tickets", expected=(201,), json=body)).json())
 
     async def find_ticket(self, reference: str, conversation_id: str) -> TicketInfo | None:
         """The ticket if it belongs to this conversation's citizen, else ``None``."""
-        response = await self._request(
-            "GET", f"/internal/tickets/{quote(reference, safe='')}", params={"conversation_id": conversation_id}
+        response = await self._call(
+            "GET",
+            f"/internal/tickets/{quote(reference, safe='')}",
+            expected=(200, 404),
+            params={"conversation_id": conversation_id},
         )
-        if response.status_code == 404:
-            return None
-        if response.status_code != 200:
-            raise HubUnavailable(f"lookup refused: {response.status_code} {response.text[:200]}")
-        return _ticket(response.json())
+        return None if response.status_code == 404 else _ticket(response.json())
 
     async def tickets_of_contact(self, conversation_id: str) -> list[TicketInfo]:
         """The latest tickets of the citizen this conversation belongs to, newest first."""
-        response = await self._request("GET", f"/internal/conversations/{quote(conversation_id, safe='')}/tickets")
-        if response.status_code != 200:
-            raise HubUnavailable(f"listing refused: {response.status_code} {response.text[:200]}")
+        response = await self._call(
+            "GET", f"/internal/conversations/{quote(conversation_id, safe='')}/tickets", expected=(200,)
+        )
         return [_ticket(ticket) for ticket in response.json()["tickets"]]
 
     async def add_feedback(self, conversation_id: str, text: str) -> str:
         """Store a suggestion or compliment; returns its reference."""
-        response = await self._request("POST", "/internal/feedback", json={"conversation_id": conversation_id, "text": text})
-        if response.status_code != 201:
-            raise HubUnavailable(f"feedback refused: {response.status_code} {response.text[:200]}")
-        return str(response.json()["reference"])
+        body = {"conversation_id": conversation_id, "text": text}
+        return str((await self._call("POST", "/internal/feedback", expected=(201,), json=body)).json()["reference"])
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async def _call(self, method: str, path: str, expected: tuple[int, ...], **kwargs: Any) -> httpx.Response:
+        """One request; any status not in ``expected`` means the hub refused or failed."""
         try:
             async with httpx.AsyncClient(base_url=self._base_url, timeout=self._timeout) as client:
-                return await client.request(
+                response = await client.request(
                     method, path, headers={"Authorization": f"Bearer {self._secret}"}, **kwargs
                 )
         except httpx.HTTPError as error:
             raise HubUnavailable(f"{type(error).__name__}: {error}") from error
+        if response.status_code not in expected:
+            raise HubUnavailable(f"{method} {path}: {response.status_code} {response.text[:200]}")
+        return response
 
 
 def _ticket(body: dict[str, Any]) -> TicketInfo:

@@ -1,7 +1,8 @@
-"""The ``language`` slot follows the language of the citizen's latest message."""
+"""The citizen's language: the ``language`` slot, and texts and buttons in it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -9,7 +10,25 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from hub.domain.language import LANGUAGES, detect_language
+from hub.domain.content import Text
+from hub.domain.language import DEFAULT_LANGUAGE, LANGUAGES, Language, detect_language
+
+
+def language_of(tracker: Tracker) -> Language:
+    return tracker.get_slot("language") or DEFAULT_LANGUAGE
+
+
+def label(labels: Mapping[str, Text], key: str, language: Language) -> str:
+    """The label of ``key`` in the citizen's language; the key itself if the content has none."""
+    text = labels.get(key)
+    return text.in_language(language) if text else key
+
+
+def label_buttons(
+    labels: Mapping[str, Text], language: Language, payload: Callable[[str], str]
+) -> list[dict[str, str]]:
+    """One button per labelled key, in the content file's order."""
+    return [{"title": text.in_language(language), "payload": payload(key)} for key, text in labels.items()]
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -23,6 +42,5 @@ class ValidateSlotMappings(ValidationAction):
         metadata = tracker.latest_message.get("metadata") or {}
         language = metadata.get("language")
         if language not in LANGUAGES:
-            text = tracker.latest_message.get("text") or ""
-            language = detect_language(text, previous=tracker.get_slot("language") or "th")
+            language = detect_language(tracker.latest_message.get("text") or "", previous=language_of(tracker))
         return {"language": language}

@@ -10,9 +10,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.complaint import language_of
 from actions.dates import format_datetime
 from actions.hub_api import HubApi, HubUnavailable
+from actions.language import label, language_of
 from hub.domain.content import categories
 from hub.domain.references import find_reference
 
@@ -47,11 +47,10 @@ class CheckStatus(Action):
             dispatcher.utter_message(response="utter_reference_not_found", reference=reference)
             return []
         language = language_of(tracker)
-        category = categories().get(ticket.category)
         dispatcher.utter_message(
             response=f"utter_ticket_status_{ticket.status}",
             reference=ticket.reference,
-            category_label=category.in_language(language) if category else ticket.category,
+            category_label=label(categories(), ticket.category, language),
             filed_at=format_datetime(ticket.created_at, language),
         )
         return []

@@ -156,11 +156,6 @@ class LinearSVCIntentClassifier(GraphComponent, IntentClassifier):
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Classifies the training examples too, as Rasa's own classifiers do."""
-        self.process(training_data.training_examples)
-        return training_data
-
     def persist(self) -> None:
         """Saves the weights and the classifier into the model storage."""
         with self._model_storage.write_to(self._resource) as model_dir:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 from collections.abc import Mapping
+from weakref import WeakValueDictionary
 
 from channels.base import Channel
 from hub.bot_client import BotClient, BotUnavailable
@@ -39,13 +39,17 @@ class Router:
         self._store = store
         self._bot = bot
         self._channels = channels
-        # One citizen's messages are answered in the order they were sent.
-        self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
+        # One citizen's messages are answered in the order they were sent. A lock
+        # lives only while someone holds or waits for it, so citizens who have
+        # gone quiet cost no memory.
+        self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
 
     async def receive(self, inbound: InboundMessage) -> Message:
         text = validate_citizen_text(inbound.text)
         channel = self._channels[inbound.channel]
-        async with self._locks[(inbound.channel, inbound.external_id)]:
+        key = (inbound.channel, inbound.external_id)
+        lock = self._locks.get(key) or self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
             first_guess = detect_language(text)
             identity = await self._store.identify(inbound.channel, inbound.external_id, first_guess)
             conversation = await self._store.open_conversation(identity, first_guess)
@@ -64,8 +68,8 @@ class Router:
         identity = await self._store.find_identity(channel, external_id)
         if identity is None:
             return []
-        conversation = await self._store.open_conversation(identity, "th")
-        return await self._store.messages(conversation.id)
+        conversation = await self._store.find_open_conversation(identity)
+        return [] if conversation is None else await self._store.messages(conversation.id)
 
     async def _ask_bot(self, channel: Channel, inbound: InboundMessage, message: Message, language: Language) -> None:
         # Typing ends after the answers are delivered: a channel (and a test) can

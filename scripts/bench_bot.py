@@ -26,19 +26,9 @@ from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
 from rasa.utils.log_utils import configure_structlog  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_nlu import REPO_ROOT, environment, percentile_ms  # noqa: E402
+from eval_nlu import REPO_ROOT, environment, percentile_ms, timed_parses  # noqa: E402
 
 WARM_UP_MESSAGES = 5
-
-
-async def parse_seconds(agent: Agent, texts: list[str]) -> list[float]:
-    """Seconds each text takes through Agent.parse_message."""
-    seconds = []
-    for text in texts:
-        start = time.perf_counter()
-        await agent.parse_message(text)
-        seconds.append(time.perf_counter() - start)
-    return seconds
 
 
 def main() -> None:
@@ -55,8 +45,8 @@ def main() -> None:
         train_seconds = time.perf_counter() - start
         agent = Agent.load(str(Path(workdir) / "saphan.tar.gz"))
         # The first parses fill lazy caches; a server has done that long before.
-        asyncio.run(parse_seconds(agent, texts[:WARM_UP_MESSAGES]))
-        seconds = asyncio.run(parse_seconds(agent, texts))
+        asyncio.run(timed_parses(agent, texts[:WARM_UP_MESSAGES]))
+        _, seconds = asyncio.run(timed_parses(agent, texts))
     env_info = environment()
     result = {
         **env_info,

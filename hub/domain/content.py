@@ -50,34 +50,36 @@ def _text(where: str, value: Any) -> Text:
     return Text(th=value["th"].strip(), en=value["en"].strip())
 
 
+def _labels(name: str, key: str) -> dict[str, Text]:
+    """A file's ``key`` section: ids mapped to a text in both languages; never empty."""
+    raw = _load(name).get(key)
+    if not isinstance(raw, dict) or not raw:
+        raise ContentError(f"{name}: no {key}")
+    return {str(item): _text(f"{name}: {item}", value) for item, value in raw.items()}
+
+
 @cache
 def categories() -> dict[str, Text]:
     """Complaint categories by id, with their labels."""
-    raw = _load("categories.yml").get("categories")
-    if not isinstance(raw, dict) or not raw:
-        raise ContentError("categories.yml: no categories")
-    return {str(category_id): _text(f"categories.yml: {category_id}", labels) for category_id, labels in raw.items()}
+    return _labels("categories.yml", "categories")
 
 
 @cache
 def ticket_statuses() -> dict[str, Text]:
     """How each ticket status is named to citizens."""
-    raw = _load("ticket_statuses.yml").get("statuses") or {}
-    return {str(status): _text(f"ticket_statuses.yml: {status}", label) for status, label in raw.items()}
+    return _labels("ticket_statuses.yml", "statuses")
 
 
 @cache
 def suggestions() -> dict[str, Text]:
     """Intent name → button label, offered when the bot did not understand."""
-    raw = _load("suggestions.yml").get("suggestions") or {}
-    return {str(intent): _text(f"suggestions.yml: {intent}", label) for intent, label in raw.items()}
+    return _labels("suggestions.yml", "suggestions")
 
 
 @cache
 def complaint_fields() -> dict[str, Text]:
     """Slot name → label of the complaint form's answers a citizen can change."""
-    raw = _load("complaint_fields.yml").get("fields") or {}
-    return {str(slot): _text(f"complaint_fields.yml: {slot}", label) for slot, label in raw.items()}
+    return _labels("complaint_fields.yml", "fields")
 
 
 @cache

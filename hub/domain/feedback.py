@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hub.domain.tickets import InvalidField, required_text
+from hub.domain.validation import request_object, required_text
 
 MAX_FEEDBACK_LENGTH = 2000
 
@@ -19,8 +19,7 @@ class NewFeedback:
     @classmethod
     def from_request(cls, body: Any) -> NewFeedback:
         """Validate an internal-API request body; raises :class:`InvalidField` naming the field."""
-        if not isinstance(body, dict):
-            raise InvalidField("body", "expected a JSON object")
+        body = request_object(body)
         return cls(
             conversation_id=required_text(body, "conversation_id", 64),
             text=required_text(body, "text", MAX_FEEDBACK_LENGTH),

@@ -9,6 +9,7 @@ from typing import Any
 
 from hub.domain.content import categories
 from hub.domain.phone import normalize_thai_phone
+from hub.domain.validation import InvalidField, request_object, required_text
 
 MAX_DESCRIPTION_LENGTH = 2000
 MAX_LOCATION_LENGTH = 500
@@ -19,15 +20,6 @@ class TicketStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
     CLOSED = "closed"
-
-
-class InvalidField(ValueError):
-    """A field of a request failed validation; ``field`` names it."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -41,8 +33,7 @@ class NewTicket:
     @classmethod
     def from_request(cls, body: Any) -> NewTicket:
         """Validate an internal-API request body; raises :class:`InvalidField`."""
-        if not isinstance(body, dict):
-            raise InvalidField("body", "expected a JSON object")
+        body = request_object(body)
         conversation_id = required_text(body, "conversation_id", 64)
         category = required_text(body, "category", 40)
         if category not in categories():
@@ -69,13 +60,3 @@ class Ticket:
     status: TicketStatus
     created_at: datetime
     updated_at: datetime
-
-
-def required_text(body: dict[str, Any], field: str, max_length: int) -> str:
-    """A non-empty string field of a request body, stripped; raises :class:`InvalidField`."""
-    value = body.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidField(field, "required; expected a non-empty string")
-    if len(value) > max_length:
-        raise InvalidField(field, f"longer than {max_length} characters")
-    return value.strip()

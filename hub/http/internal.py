@@ -15,7 +15,8 @@ from sanic.response import HTTPResponse, json
 
 from hub.domain.feedback import NewFeedback
 from hub.domain.references import parse_reference
-from hub.domain.tickets import InvalidField, NewTicket, Ticket
+from hub.domain.tickets import NewTicket, Ticket
+from hub.domain.validation import InvalidField
 from hub.store import ConversationNotFound, Store
 
 log = logging.getLogger(__name__)
@@ -73,10 +74,7 @@ def internal_api(store: Store, secret: str) -> Blueprint:
     async def ticket_status(request: Request, reference: str) -> HTTPResponse:
         conversation_id = request.args.get("conversation_id")
         if not conversation_id:
-            return json(
-                {"error": "invalid_field", "field": "conversation_id", "message": "conversation_id: required"},
-                status=422,
-            )
+            return invalid_field(InvalidField("conversation_id", "required"))
         normalized = parse_reference(reference)
         # Someone else's ticket and a ticket that does not exist get the same answer.
         ticket = await store.ticket_for_conversation(normalized, conversation_id) if normalized else None

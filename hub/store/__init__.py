@@ -6,8 +6,9 @@ Everything else gets and gives plain domain objects (``hub.domain``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from hub.domain.language import Language
 from hub.domain.references import new_reference
 from hub.domain.tickets import NewTicket, Ticket, TicketStatus
 from hub.store.tables import (
+    Base,
     ChannelIdentityRow,
     ContactRow,
     ConversationRow,
@@ -115,15 +117,16 @@ class Store:
                 raise ConversationNotFound(conversation_id)
             return identity.external_id
 
+    async def find_open_conversation(self, identity: Identity) -> Conversation | None:
+        """The identity's latest conversation that is not closed, if any."""
+        async with self._sessions() as session:
+            row = await self._open_conversation_row(session, identity)
+            return None if row is None else _conversation(row)
+
     async def open_conversation(self, identity: Identity, language: Language) -> Conversation:
         """The identity's conversation that is not closed, or a new one."""
         async with self._sessions.begin() as session:
-            row = await session.scalar(
-                select(ConversationRow)
-                .where(ConversationRow.identity_id == identity.id, ConversationRow.state != ConversationState.CLOSED)
-                .order_by(ConversationRow.created_at.desc())
-                .limit(1)
-            )
+            row = await self._open_conversation_row(session, identity)
             if row is None:
                 row = ConversationRow(
                     id=new_id(),
@@ -197,11 +200,11 @@ class Store:
     async def create_ticket(self, new_ticket: NewTicket) -> Ticket:
         """File a ticket for the conversation's contact with a fresh random reference."""
         conversation = await self.get_conversation(new_ticket.conversation_id)
-        for _ in range(_REFERENCE_ATTEMPTS):
-            now = utc_now()
+
+        def rows(reference: str, now: datetime) -> list[Base]:
             ticket = TicketRow(
                 id=new_id(),
-                reference=new_reference(now.year),
+                reference=reference,
                 contact_id=conversation.contact_id,
                 conversation_id=conversation.id,
                 category=new_ticket.category,
@@ -213,24 +216,13 @@ class Store:
                 created_at=now,
                 updated_at=now,
             )
-            try:
-                async with self._sessions.begin() as session:
-                    session.add(ticket)
-                    await session.flush()
-                    session.add(
-                        TicketEventRow(
-                            id=new_id(),
-                            ticket_id=ticket.id,
-                            kind="filed",
-                            status=TicketStatus.RECEIVED,
-                            actor="citizen",
-                            created_at=now,
-                        )
-                    )
-                return _ticket(ticket)
-            except IntegrityError:  # the reference was taken: draw another
-                continue
-        raise RuntimeError("no free reference after several attempts")
+            event = TicketEventRow(
+                id=new_id(), ticket_id=ticket.id, kind="filed", status=TicketStatus.RECEIVED, actor="citizen", created_at=now
+            )
+            return [ticket, event]
+
+        ticket = cast(TicketRow, (await self._insert_with_fresh_reference(rows))[0])
+        return _ticket(ticket)
 
     async def ticket_for_conversation(self, reference: str, conversation_id: str) -> Ticket | None:
         """The ticket, only if it belongs to the same contact as the conversation."""
@@ -256,24 +248,22 @@ class Store:
 
     async def add_feedback(self, new_feedback: NewFeedback) -> Feedback:
         conversation = await self.get_conversation(new_feedback.conversation_id)
-        for _ in range(_REFERENCE_ATTEMPTS):
-            now = utc_now()
-            row = FeedbackRow(
-                id=new_id(),
-                reference=new_reference(now.year),
-                contact_id=conversation.contact_id,
-                conversation_id=conversation.id,
-                text=new_feedback.text,
-                language=conversation.language,
-                created_at=now,
-            )
-            try:
-                async with self._sessions.begin() as session:
-                    session.add(row)
-                return Feedback(row.reference, row.conversation_id, row.text, row.created_at)
-            except IntegrityError:  # the reference was taken: draw another
-                continue
-        raise RuntimeError("no free reference after several attempts")
+
+        def rows(reference: str, now: datetime) -> list[Base]:
+            return [
+                FeedbackRow(
+                    id=new_id(),
+                    reference=reference,
+                    contact_id=conversation.contact_id,
+                    conversation_id=conversation.id,
+                    text=new_feedback.text,
+                    language=conversation.language,
+                    created_at=now,
+                )
+            ]
+
+        row = cast(FeedbackRow, (await self._insert_with_fresh_reference(rows))[0])
+        return Feedback(row.reference, row.conversation_id, row.text, row.created_at)
 
     async def record_handoff_request(self, conversation_id: str, request: HandoffRequest) -> None:
         async with self._sessions.begin() as session:
@@ -282,6 +272,38 @@ class Store:
                     id=new_id(), conversation_id=conversation_id, reason=request.reason, summary=request.summary
                 )
             )
+
+    @staticmethod
+    async def _open_conversation_row(session: AsyncSession, identity: Identity) -> ConversationRow | None:
+        return cast(
+            ConversationRow | None,
+            await session.scalar(
+                select(ConversationRow)
+                .where(ConversationRow.identity_id == identity.id, ConversationRow.state != ConversationState.CLOSED)
+                .order_by(ConversationRow.created_at.desc())
+                .limit(1)
+            ),
+        )
+
+    async def _insert_with_fresh_reference(self, rows_for: Callable[[str, datetime], Sequence[Base]]) -> Sequence[Base]:
+        """Insert the rows ``rows_for(reference, now)`` builds, drawing another reference on a clash;
+        returns the rows inserted.
+
+        References are random (see hub.domain.references), so a clash is rare; the
+        unique constraint, not a prior read, decides.
+        """
+        for _ in range(_REFERENCE_ATTEMPTS):
+            now = utc_now()
+            rows = rows_for(new_reference(now.year), now)
+            try:
+                async with self._sessions.begin() as session:
+                    for row in rows:
+                        session.add(row)
+                        await session.flush()  # in order: later rows may refer to earlier ones
+                return rows
+            except IntegrityError:  # the reference was taken: draw another
+                continue
+        raise RuntimeError("no free reference after several attempts")
 
     @staticmethod
     async def _identity_row(session: AsyncSession, channel: str, external_id: str) -> ChannelIdentityRow | None:

@@ -58,6 +58,16 @@ async def test_message_of_exactly_2000_characters_is_accepted(sqlite_stack: Stac
         await chat.close()
 
 
+async def test_unknown_session_token_starts_a_new_session(sqlite_stack: Stack) -> None:
+    chat = await Chat.open(sqlite_stack.websocket_url, session_token="not-a-token-the-hub-gave")
+    try:
+        assert chat.session_token != "not-a-token-the-hub-gave"
+        assert chat.welcome["history"] == []
+        assert chat.welcome["conversation_id"] is None
+    finally:
+        await chat.close()
+
+
 async def test_message_before_hello_is_refused(sqlite_stack: Stack) -> None:
     import websockets
 
@@ -82,27 +92,54 @@ class TestInternalTicketApi:
         assert response.status_code == 401
 
     @pytest.mark.parametrize(
-        ("body", "field"),
+        ("path", "body", "field"),
         [
-            ({}, "conversation_id"),
-            ({"conversation_id": "c", "category": "volcano", "description": "d", "location": "l"}, "category"),
-            ({"conversation_id": "c", "category": "road", "description": " ", "location": "l"}, "description"),
-            ({"conversation_id": "c", "category": "road", "description": "d"}, "location"),
+            ("/internal/tickets", {}, "conversation_id"),
             (
+                "/internal/tickets",
+                {"conversation_id": "c", "category": "volcano", "description": "d", "location": "l"},
+                "category",
+            ),
+            (
+                "/internal/tickets",
+                {"conversation_id": "c", "category": "road", "description": " ", "location": "l"},
+                "description",
+            ),
+            ("/internal/tickets", {"conversation_id": "c", "category": "road", "description": "d"}, "location"),
+            (
+                "/internal/tickets",
                 {"conversation_id": "c", "category": "road", "description": "d", "location": "l", "phone": "12"},
                 "phone",
             ),
-            ({"conversation_id": "c", "category": "road", "description": "d", "location": "l"}, "conversation_id"),
-            ([1, 2], "body"),
+            (  # no such conversation
+                "/internal/tickets",
+                {"conversation_id": "c", "category": "road", "description": "d", "location": "l"},
+                "conversation_id",
+            ),
+            ("/internal/tickets", [1, 2], "body"),
+            ("/internal/feedback", {"text": "thanks"}, "conversation_id"),
+            ("/internal/feedback", {"conversation_id": "c", "text": "  "}, "text"),
+            ("/internal/feedback", {"conversation_id": "c", "text": "x" * 2001}, "text"),
+            ("/internal/feedback", {"conversation_id": "c", "text": "thanks"}, "conversation_id"),
+            ("/internal/feedback", "thanks", "body"),
         ],
     )
-    def test_invalid_field_is_422_naming_it(self, sqlite_stack: Stack, body: object, field: str) -> None:
-        response = httpx.post(
-            f"{sqlite_stack.hub_url}/internal/tickets", json=body, headers={"Authorization": f"Bearer {SECRET}"}
-        )
+    def test_invalid_field_is_422_naming_it(self, sqlite_stack: Stack, path: str, body: object, field: str) -> None:
+        response = httpx.post(f"{sqlite_stack.hub_url}{path}", json=body, headers={"Authorization": f"Bearer {SECRET}"})
         assert response.status_code == 422
         assert response.json()["field"] == field
         assert response.json()["message"].startswith(f"{field}: ")
+
+    def test_status_lookup_without_a_conversation_is_422(self, sqlite_stack: Stack) -> None:
+        response = httpx.get(
+            f"{sqlite_stack.hub_url}/internal/tickets/2026-K7MX-3QH9", headers={"Authorization": f"Bearer {SECRET}"}
+        )
+        assert response.status_code == 422
+        assert response.json() == {
+            "error": "invalid_field",
+            "field": "conversation_id",
+            "message": "conversation_id: required",
+        }
 
     def test_malformed_json_is_422(self, sqlite_stack: Stack) -> None:
         response = httpx.post(
