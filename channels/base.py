@@ -1,17 +1,25 @@
-"""The small interface every channel adapter implements."""
+"""The small interface every channel adapter implements.
+
+An adapter is one package under ``channels/`` with a class that satisfies
+:class:`Channel`: it turns the platform's webhooks into :class:`InboundMessage`
+objects for the hub's :class:`Inbox`, and sends the hub's messages back. It
+reads its own settings from the environment and is enabled by listing it in
+``hub/app.py``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Protocol
 
 from sanic import Blueprint
 
 from hub.domain.conversations import InboundMessage, Message
+from hub.domain.language import Language
 
 
 class Inbox(Protocol):
-    """What the hub offers a channel: take in a citizen's message."""
+    """What the hub offers a channel."""
 
     async def receive(self, inbound: InboundMessage) -> Message:
         """Store the message, route it (to the bot) and deliver the answers.
@@ -25,13 +33,46 @@ class Inbox(Protocol):
         """The open conversation's messages for a channel user, oldest first."""
         ...
 
+    async def first_delivery(self, channel: str, event_id: str) -> bool:
+        """True the first time the platform delivers this event; False for a redelivery."""
+        ...
 
-@dataclass(frozen=True)
-class Delivery:
-    """How delivering one message went; ``failure_reason`` is set when it failed."""
+    async def welcome(self, channel: str, external_id: str, language: Language) -> None:
+        """A citizen started a chat (LINE follow, Telegram /start): what the bot can do and the privacy notice."""
+        ...
 
-    delivered: bool
-    failure_reason: str | None = None
+    async def unreachable(self, channel: str, external_id: str) -> None:
+        """The citizen blocked the bot: stop sending until they write again."""
+        ...
+
+    async def choose_language(self, channel: str, external_id: str, language: Language) -> None:
+        """The citizen picked the language the bot answers in."""
+        ...
+
+
+class DeliveryError(Exception):
+    """Sending to the platform failed.
+
+    ``sent`` counts the messages, from the start of the batch, that did reach the
+    citizen; ``retryable`` is set for rate limits and server errors (429, 5xx),
+    ``recipient_unreachable`` when the citizen blocked the bot.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        sent: int = 0,
+        retryable: bool = False,
+        recipient_unreachable: bool = False,
+        retry_after_seconds: float | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.sent = sent
+        self.retryable = retryable
+        self.recipient_unreachable = recipient_unreachable
+        self.retry_after_seconds = retry_after_seconds
 
 
 class Channel(Protocol):
@@ -40,11 +81,18 @@ class Channel(Protocol):
     name: str
 
     def blueprint(self, inbox: Inbox) -> Blueprint:
-        """The routes the platform calls (webhooks, websockets, static files)."""
+        """The routes the platform calls (webhooks, websockets, static files).
+
+        Start-up and shut-down work (opening HTTP clients, polling) goes in the
+        blueprint's listeners.
+        """
         ...
 
-    async def deliver(self, external_id: str, message: Message) -> Delivery:
-        """Send one hub message (bot, agent or system) to the citizen."""
+    async def deliver(self, external_id: str, messages: Sequence[Message]) -> None:
+        """Send hub messages (bot, agent or system), in order, as few platform calls as allowed.
+
+        Raises :class:`DeliveryError`; the hub retries and records failures.
+        """
         ...
 
     async def acknowledge(self, external_id: str, message: Message) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+from collections.abc import Callable, Mapping
 
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
@@ -13,24 +15,29 @@ from channels.webchat import WebChatChannel
 from hub.bot_client import BotClient
 from hub.http.internal import internal_api
 from hub.inbox import Router
+from hub.outbox import Outbox
 from hub.settings import Settings
 from hub.store import Store
-
 
 log = logging.getLogger("hub")
 
 
-async def wait_for_bot(bot: BotClient, public_base_url: str) -> None:
+# Every channel adapter the hub knows. Each reads its own settings from the
+# environment and returns None when it is not configured.
+CHANNEL_ADAPTERS: tuple[Callable[[Mapping[str, str]], Channel | None], ...] = (WebChatChannel.from_environment,)
+
+
+async def wait_for_bot(bot: BotClient, public_base_url: str, channels: Mapping[str, Channel]) -> None:
     """Say where the web chat is once Rasa answers (loading a model takes a while)."""
     while not await bot.is_ready():
         await asyncio.sleep(2)
-    log.info("Saphan is ready: open the web chat at %s/", public_base_url)
+    log.info("Saphan is ready: open the web chat at %s/ (active channels: %s)", public_base_url, ", ".join(channels))
 
 
-def enabled_channels(settings: Settings) -> dict[str, Channel]:
-    """The channels this hub serves (LINE and Telegram join when configured)."""
-    webchat = WebChatChannel()
-    return {webchat.name: webchat}
+def enabled_channels(environment: Mapping[str, str]) -> dict[str, Channel]:
+    """The channels this hub serves: web chat always, the chat apps when configured."""
+    channels = [channel for adapter in CHANNEL_ADAPTERS if (channel := adapter(environment)) is not None]
+    return {channel.name: channel for channel in channels}
 
 
 def create_app(settings: Settings) -> Sanic:
@@ -38,8 +45,9 @@ def create_app(settings: Settings) -> Sanic:
     app.config.WEBSOCKET_MAX_SIZE = 64 * 1024  # a 2,000-character message is ~8 KB of UTF-8 JSON
     store = Store(settings.database_url)
     bot = BotClient(settings.rasa_url, settings.rasa_timeout_seconds)
-    channels = enabled_channels(settings)
-    router = Router(store, bot, channels)
+    channels = enabled_channels(os.environ)
+    log.info("active channels: %s", ", ".join(channels))
+    router = Router(store, bot, channels, Outbox(store, channels))
     app.ctx.channels = channels
 
     for channel in channels.values():
@@ -52,7 +60,7 @@ def create_app(settings: Settings) -> Sanic:
 
     @app.after_server_start
     async def announce_when_ready(app: Sanic) -> None:
-        app.add_task(wait_for_bot(bot, settings.public_base_url), name="wait_for_bot")
+        app.add_task(wait_for_bot(bot, settings.public_base_url, channels), name="wait_for_bot")
 
     @app.after_server_stop
     async def close(app: Sanic) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import httpx
 
-from hub.domain.conversations import Button
+from hub.domain.conversations import Button, Message, MessageKind, Reply
 from hub.domain.language import Language
 
 log = logging.getLogger(__name__)
@@ -19,10 +20,22 @@ class BotUnavailable(RuntimeError):
 
 
 @dataclass(frozen=True)
-class BotReply:
-    text: str
-    buttons: tuple[Button, ...] = ()
-    custom: dict[str, Any] | None = None
+class BotReply(Reply):
+    custom: dict[str, Any] | None = None  # signals for the hub, e.g. a handoff
+
+
+def bot_input(message: Message) -> str:
+    """What Rasa gets for a citizen message.
+
+    Photos and shared locations go as Rasa's ``/intent{entities}`` messages, so
+    no NLU guesses at them: the media id is opaque, the coordinates are the
+    citizen's own report.
+    """
+    if message.kind is MessageKind.PHOTO:
+        return "/share_photo" + json.dumps({"photo": message.media_id})
+    if message.kind is MessageKind.LOCATION and message.location is not None:
+        return "/share_location" + json.dumps(asdict(message.location), ensure_ascii=False)
+    return message.payload or message.text
 
 
 class BotClient:

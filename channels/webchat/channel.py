@@ -7,6 +7,7 @@ import json
 import logging
 import secrets
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from sanic import Blueprint, Request, Websocket
 from sanic.response import HTTPResponse, file
 from websockets.exceptions import ConnectionClosed
 
-from channels.base import Delivery, Inbox
+from channels.base import DeliveryError, Inbox
 from hub.domain.content import hub_messages
 from hub.domain.conversations import InboundMessage, InvalidMessage, Message
 
@@ -86,6 +87,11 @@ class WebChatChannel:
     def __init__(self) -> None:
         self._sockets: defaultdict[str, set[Websocket]] = defaultdict(set)
 
+    @classmethod
+    def from_environment(cls, environment: Mapping[str, str]) -> WebChatChannel:
+        """Web chat needs no settings: the hub serves it itself."""
+        return cls()
+
     def blueprint(self, inbox: Inbox) -> Blueprint:
         blueprint = Blueprint("webchat")
 
@@ -106,10 +112,10 @@ class WebChatChannel:
     async def acknowledge(self, external_id: str, message: Message) -> None:
         await self._broadcast(external_id, message_frame(message))
 
-    async def deliver(self, external_id: str, message: Message) -> Delivery:
-        if await self._broadcast(external_id, message_frame(message)):
-            return Delivery(delivered=True)
-        return Delivery(delivered=False, failure_reason="no open web chat; shown when the citizen reconnects")
+    async def deliver(self, external_id: str, messages: Sequence[Message]) -> None:
+        for sent, message in enumerate(messages):
+            if not await self._broadcast(external_id, message_frame(message)):
+                raise DeliveryError("no open web chat; shown when the citizen reconnects", sent=sent)
 
     async def show_typing(self, external_id: str, active: bool) -> None:
         await self._broadcast(external_id, {"type": "typing", "active": active})

@@ -84,9 +84,40 @@ def complaint_fields() -> dict[str, Text]:
 
 @cache
 def hub_messages() -> dict[str, Text]:
-    """The hub's own messages to citizens: ``bot_unavailable`` and ``errors.<code>``."""
-    raw = _load("messages.yml")
-    texts = {"bot_unavailable": _text("messages.yml: bot_unavailable", raw.get("bot_unavailable"))}
-    for code, value in (raw.get("errors") or {}).items():
-        texts[f"errors.{code}"] = _text(f"messages.yml: errors.{code}", value)
+    """The hub's own messages to citizens by dotted name (``bot_unavailable``, ``errors.<code>``)."""
+    texts: dict[str, Text] = {}
+
+    def collect(prefix: str, section: dict[str, Any]) -> None:
+        for key, value in section.items():
+            name = f"{prefix}{key}"
+            if isinstance(value, dict) and not set(value) & set(LANGUAGES):
+                collect(f"{name}.", value)
+            else:
+                texts[name] = _text(f"messages.yml: {name}", value)
+
+    collect("", _load("messages.yml"))
     return texts
+
+
+@dataclass(frozen=True)
+class MenuAction:
+    payload: str  # what pressing it sends to the bot
+    label: Text
+
+
+@cache
+def main_menu() -> tuple[MenuAction, ...]:
+    """The main actions offered when a citizen starts a chat, in order."""
+    raw = _load("main_menu.yml").get("actions")
+    if not isinstance(raw, list) or not raw:
+        raise ContentError("main_menu.yml: no actions")
+    actions = []
+    for position, item in enumerate(raw, start=1):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("payload"), str)
+            or not item["payload"].startswith("/")
+        ):
+            raise ContentError(f"main_menu.yml: action {position} needs a payload starting with /")
+        actions.append(MenuAction(item["payload"], _text(f"main_menu.yml: action {position}", item)))
+    return tuple(actions)

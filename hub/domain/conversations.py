@@ -3,13 +3,15 @@ what a citizen's message must look like."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from hub.domain.language import Language
 
 MAX_MESSAGE_LENGTH = 2000
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # LINE and Telegram send phone photos well below this
+PHOTO_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 
 
 class ConversationState(StrEnum):
@@ -32,8 +34,19 @@ class MessageStatus(StrEnum):
     RECEIVED = "received"  # citizen message stored
     ANSWERED = "answered"  # ... and the bot answered it
     BOT_UNAVAILABLE = "bot_unavailable"  # ... and the bot could not be reached
-    SENT = "sent"  # outbound message delivered to the channel
-    FAILED = "failed"  # outbound message the channel could not deliver
+    PENDING = "pending"  # outbound message stored, not yet accepted by the platform
+    SENT = "sent"  # outbound message accepted by the platform
+    FAILED = "failed"  # outbound message the channel could not deliver (``failure_reason`` says why)
+
+
+class MessageKind(StrEnum):
+    """What a citizen sent; only text, photos and locations reach the bot."""
+
+    TEXT = "text"
+    PHOTO = "photo"
+    LOCATION = "location"
+    STICKER = "sticker"
+    UNSUPPORTED = "unsupported"  # audio, video, files: the hub says what it can take instead
 
 
 class InvalidMessage(ValueError):
@@ -51,6 +64,45 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """An outgoing message before it is stored: text and buttons."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place a citizen shared from their chat app."""
+
+    latitude: float
+    longitude: float
+    address: str = ""
+
+    def __post_init__(self) -> None:
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):
+            raise InvalidMessage("invalid_location")
+
+    def describe(self) -> str:
+        """The address, or the coordinates when the app sent none."""
+        return self.address or f"{self.latitude:.6f}, {self.longitude:.6f}"
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An image a citizen sent, downloaded from the platform."""
+
+    content: bytes
+    content_type: str
+
+    def __post_init__(self) -> None:
+        if self.content_type not in PHOTO_CONTENT_TYPES:
+            raise InvalidMessage("unsupported_image")
+        if not self.content or len(self.content) > MAX_PHOTO_BYTES:
+            raise InvalidMessage("invalid_image_size")
+
+
+@dataclass(frozen=True)
 class Message:
     """A stored message of a conversation."""
 
@@ -64,6 +116,9 @@ class Message:
     buttons: tuple[Button, ...] = ()
     payload: str | None = None
     failure_reason: str | None = None
+    kind: MessageKind = MessageKind.TEXT
+    media_id: str | None = None  # a photo in the media store
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -82,9 +137,11 @@ class InboundMessage:
 
     channel: str
     external_id: str  # the citizen's id on that channel; never leaves the hub
-    text: str
+    text: str = ""  # for a photo: its caption, if any
     payload: str | None = None  # a pressed button's payload, sent to the bot instead of the text
-    metadata: dict[str, str] = field(default_factory=dict)
+    kind: MessageKind = MessageKind.TEXT
+    photo: Photo | None = None
+    location: Location | None = None
 
 
 def validate_citizen_text(text: str) -> str:

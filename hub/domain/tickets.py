@@ -13,6 +13,7 @@ from hub.domain.validation import InvalidField, request_object, required_text
 
 MAX_DESCRIPTION_LENGTH = 2000
 MAX_LOCATION_LENGTH = 500
+MAX_PHOTOS = 5
 
 
 class TicketStatus(StrEnum):
@@ -29,6 +30,8 @@ class NewTicket:
     description: str
     location: str
     phone: str | None
+    photos: tuple[str, ...] = ()  # media ids of photos the citizen sent in this conversation
+    coordinates: Coordinates | None = None
 
     @classmethod
     def from_request(cls, body: Any) -> NewTicket:
@@ -45,7 +48,44 @@ class NewTicket:
         if raw_phone is not None:
             if not isinstance(raw_phone, str) or (phone := normalize_thai_phone(raw_phone)) is None:
                 raise InvalidField("phone", "expected a Thai mobile number such as 081-234-5678, or null")
-        return cls(conversation_id, category, description, location, phone)
+        return cls(
+            conversation_id, category, description, location, phone, _photos(body), Coordinates.from_request(body)
+        )
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """Where on the map: from a location the citizen shared in their chat app."""
+
+    latitude: float
+    longitude: float
+
+    @classmethod
+    def from_request(cls, body: dict[str, Any]) -> Coordinates | None:
+        value = body.get("coordinates")
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise InvalidField("coordinates", "expected an object with latitude and longitude, or null")
+        latitude, longitude = value.get("latitude"), value.get("longitude")
+        if not _is_number(latitude) or not -90 <= latitude <= 90:
+            raise InvalidField("coordinates.latitude", "expected a number from -90 to 90")
+        if not _is_number(longitude) or not -180 <= longitude <= 180:
+            raise InvalidField("coordinates.longitude", "expected a number from -180 to 180")
+        return cls(float(latitude), float(longitude))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _photos(body: dict[str, Any]) -> tuple[str, ...]:
+    value = body.get("photos", [])
+    if not isinstance(value, list) or not all(isinstance(media_id, str) and media_id for media_id in value):
+        raise InvalidField("photos", "expected a list of media ids")
+    if len(value) > MAX_PHOTOS:
+        raise InvalidField("photos", f"at most {MAX_PHOTOS} photos")
+    return tuple(dict.fromkeys(value))  # the same photo twice is one photo
 
 
 @dataclass(frozen=True)
@@ -60,3 +100,5 @@ class Ticket:
     status: TicketStatus
     created_at: datetime
     updated_at: datetime
+    photos: tuple[str, ...] = ()
+    coordinates: Coordinates | None = None

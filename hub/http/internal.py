@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hmac
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, json
+from sanic.response import HTTPResponse, json, raw
 
+from hub.domain.conversations import Message
 from hub.domain.feedback import NewFeedback
 from hub.domain.references import parse_reference
 from hub.domain.tickets import NewTicket, Ticket
@@ -29,11 +31,31 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         "category": ticket.category,
         "created_at": ticket.created_at.isoformat(),
         "updated_at": ticket.updated_at.isoformat(),
+        "photos": list(ticket.photos),
+        "coordinates": None if ticket.coordinates is None else asdict(ticket.coordinates),
+    }
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "sender": message.sender.value,
+        "kind": message.kind.value,
+        "text": message.text,
+        "buttons": [asdict(button) for button in message.buttons],
+        "media_id": message.media_id,
+        "location": None if message.location is None else asdict(message.location),
+        "language": message.language,
+        "status": message.status.value,
+        "failure_reason": message.failure_reason,
+        "created_at": message.created_at.isoformat(),
     }
 
 
 def invalid_field(error: InvalidField) -> HTTPResponse:
-    return json({"error": "invalid_field", "field": error.field, "message": f"{error.field}: {error.reason}"}, status=422)
+    return json(
+        {"error": "invalid_field", "field": error.field, "message": f"{error.field}: {error.reason}"}, status=422
+    )
 
 
 def json_body(request: Request) -> Any:
@@ -86,6 +108,22 @@ def internal_api(store: Store, secret: str) -> Blueprint:
     async def tickets_of_contact(request: Request, conversation_id: str) -> HTTPResponse:
         tickets = await store.tickets_of_contact(conversation_id, MAX_TICKETS_LISTED)
         return json({"tickets": [ticket_json(ticket) for ticket in tickets]})
+
+    @blueprint.get("/conversations/<conversation_id:str>/messages")
+    async def messages(request: Request, conversation_id: str) -> HTTPResponse:
+        """The transcript with each message's delivery status (failed deliveries say why)."""
+        try:
+            await store.get_conversation(conversation_id)
+        except ConversationNotFound:
+            return json({"error": "not_found", "message": "no such conversation"}, status=404)
+        return json({"messages": [message_json(message) for message in await store.messages(conversation_id)]})
+
+    @blueprint.get("/media/<media_id:str>")
+    async def media(request: Request, media_id: str) -> HTTPResponse:
+        photo = await store.photo(media_id)
+        if photo is None:
+            return json({"error": "not_found", "message": "no such media"}, status=404)
+        return raw(photo.content, content_type=photo.content_type)
 
     @blueprint.post("/feedback")
     async def add_feedback(request: Request) -> HTTPResponse:

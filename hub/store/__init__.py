@@ -5,9 +5,10 @@ Everything else gets and gives plain domain objects (``hub.domain``).
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import cast
 
@@ -15,19 +16,32 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from hub.domain.conversations import Button, Conversation, ConversationState, Message, MessageStatus, Sender
+from hub.domain.conversations import (
+    Button,
+    Conversation,
+    ConversationState,
+    Location,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Photo,
+    Sender,
+)
 from hub.domain.feedback import Feedback, NewFeedback
 from hub.domain.handoff import HandoffRequest
 from hub.domain.language import Language
 from hub.domain.references import new_reference
-from hub.domain.tickets import NewTicket, Ticket, TicketStatus
+from hub.domain.tickets import Coordinates, NewTicket, Ticket, TicketStatus
+from hub.domain.validation import InvalidField
 from hub.store.tables import (
     Base,
+    ChannelEventRow,
     ChannelIdentityRow,
     ContactRow,
     ConversationRow,
     FeedbackRow,
     HandoffRequestRow,
+    MediaRow,
     MessageRow,
     TicketEventRow,
     TicketRow,
@@ -67,6 +81,8 @@ class Identity:
     id: str
     contact_id: str
     channel: str
+    external_id: str
+    reachable: bool = True  # False once the citizen blocked the bot or unfollowed
 
 
 class Store:
@@ -85,7 +101,7 @@ class Store:
             async with self._sessions.begin() as session:
                 row = await self._identity_row(session, channel, external_id)
                 if row is not None:
-                    return Identity(row.id, row.contact_id, row.channel)
+                    return _identity(row)
             try:
                 async with self._sessions.begin() as session:
                     contact = ContactRow(id=new_id(), language=language)
@@ -95,7 +111,7 @@ class Store:
                     session.add(contact)
                     await session.flush()
                     session.add(identity)
-                return Identity(identity.id, contact.id, channel)
+                return _identity(identity)
             except IntegrityError:
                 continue
         raise RuntimeError(f"could not create the identity on {channel}")
@@ -103,10 +119,10 @@ class Store:
     async def find_identity(self, channel: str, external_id: str) -> Identity | None:
         async with self._sessions() as session:
             row = await self._identity_row(session, channel, external_id)
-            return None if row is None else Identity(row.id, row.contact_id, row.channel)
+            return None if row is None else _identity(row)
 
-    async def external_id_of(self, conversation_id: str) -> str:
-        """The channel user id a conversation's messages are delivered to."""
+    async def identity_of(self, conversation_id: str) -> Identity:
+        """Who a conversation's messages are delivered to."""
         async with self._sessions() as session:
             identity = await session.scalar(
                 select(ChannelIdentityRow)
@@ -115,7 +131,42 @@ class Store:
             )
             if identity is None:
                 raise ConversationNotFound(conversation_id)
-            return identity.external_id
+            return _identity(identity)
+
+    async def set_reachable(self, channel: str, external_id: str, reachable: bool) -> None:
+        """Record that the citizen blocked the bot (or came back); unknown identities are ignored."""
+        async with self._sessions.begin() as session:
+            row = await self._identity_row(session, channel, external_id)
+            if row is not None:
+                row.reachable = reachable
+
+    async def claim_event(self, channel: str, event_id: str) -> bool:
+        """True the first time a platform event is seen, False for a redelivery."""
+        try:
+            async with self._sessions.begin() as session:
+                session.add(ChannelEventRow(id=new_id(), channel=channel, event_id=event_id))
+        except IntegrityError:
+            return False
+        return True
+
+    async def add_photo(self, conversation_id: str, photo: Photo) -> str:
+        """Keep a citizen's photo; returns its media id."""
+        async with self._sessions.begin() as session:
+            row = MediaRow(
+                id=new_id(),
+                conversation_id=conversation_id,
+                content_type=photo.content_type,
+                size=len(photo.content),
+                sha256=hashlib.sha256(photo.content).hexdigest(),
+                content=photo.content,
+            )
+            session.add(row)
+        return row.id
+
+    async def photo(self, media_id: str) -> Photo | None:
+        async with self._sessions() as session:
+            row = await session.get(MediaRow, media_id)
+            return None if row is None else Photo(row.content, row.content_type)
 
     async def find_open_conversation(self, identity: Identity) -> Conversation | None:
         """The identity's latest conversation that is not closed, if any."""
@@ -163,6 +214,9 @@ class Store:
         status: MessageStatus,
         buttons: Sequence[Button] = (),
         payload: str | None = None,
+        kind: MessageKind = MessageKind.TEXT,
+        media_id: str | None = None,
+        location: Location | None = None,
     ) -> Message:
         async with self._sessions.begin() as session:
             row = MessageRow(
@@ -174,13 +228,18 @@ class Store:
                 buttons=[{"title": button.title, "payload": button.payload} for button in buttons],
                 language=language,
                 status=status,
+                kind=kind,
+                media_id=media_id,
+                location=None if location is None else asdict(location),
                 created_at=utc_now(),
             )
             session.add(row)
             await session.flush()
             return _message(row)
 
-    async def set_message_status(self, message_id: str, status: MessageStatus, failure_reason: str | None = None) -> None:
+    async def set_message_status(
+        self, message_id: str, status: MessageStatus, failure_reason: str | None = None
+    ) -> None:
         async with self._sessions.begin() as session:
             row = await session.get(MessageRow, message_id)
             if row is not None:
@@ -200,6 +259,8 @@ class Store:
     async def create_ticket(self, new_ticket: NewTicket) -> Ticket:
         """File a ticket for the conversation's contact with a fresh random reference."""
         conversation = await self.get_conversation(new_ticket.conversation_id)
+        await self._check_photos_of_contact(new_ticket.photos, conversation.contact_id)
+        coordinates = new_ticket.coordinates
 
         def rows(reference: str, now: datetime) -> list[Base]:
             ticket = TicketRow(
@@ -211,13 +272,21 @@ class Store:
                 description=new_ticket.description,
                 location=new_ticket.location,
                 phone=new_ticket.phone,
+                photos=list(new_ticket.photos),
+                latitude=None if coordinates is None else coordinates.latitude,
+                longitude=None if coordinates is None else coordinates.longitude,
                 language=conversation.language,
                 status=TicketStatus.RECEIVED,
                 created_at=now,
                 updated_at=now,
             )
             event = TicketEventRow(
-                id=new_id(), ticket_id=ticket.id, kind="filed", status=TicketStatus.RECEIVED, actor="citizen", created_at=now
+                id=new_id(),
+                ticket_id=ticket.id,
+                kind="filed",
+                status=TicketStatus.RECEIVED,
+                actor="citizen",
+                created_at=now,
             )
             return [ticket, event]
 
@@ -273,6 +342,21 @@ class Store:
                 )
             )
 
+    async def _check_photos_of_contact(self, media_ids: Sequence[str], contact_id: str) -> None:
+        """A ticket may only show photos its own citizen sent."""
+        if not media_ids:
+            return
+        async with self._sessions() as session:
+            found = set(
+                await session.scalars(
+                    select(MediaRow.id)
+                    .join(ConversationRow, ConversationRow.id == MediaRow.conversation_id)
+                    .where(MediaRow.id.in_(media_ids), ConversationRow.contact_id == contact_id)
+                )
+            )
+        if missing := [media_id for media_id in media_ids if media_id not in found]:
+            raise InvalidField("photos", f"no photo {missing[0]} from this citizen")
+
     @staticmethod
     async def _open_conversation_row(session: AsyncSession, identity: Identity) -> ConversationRow | None:
         return cast(
@@ -317,6 +401,10 @@ class Store:
         )
 
 
+def _identity(row: ChannelIdentityRow) -> Identity:
+    return Identity(row.id, row.contact_id, row.channel, row.external_id, row.reachable)
+
+
 def _conversation(row: ConversationRow) -> Conversation:
     return Conversation(
         id=row.id,
@@ -340,6 +428,9 @@ def _message(row: MessageRow) -> Message:
         buttons=tuple(Button(button["title"], button["payload"]) for button in row.buttons or ()),
         payload=row.payload,
         failure_reason=row.failure_reason,
+        kind=MessageKind(row.kind),
+        media_id=row.media_id,
+        location=None if row.location is None else Location(**row.location),
     )
 
 
@@ -355,6 +446,8 @@ def _ticket(row: TicketRow) -> Ticket:
         status=TicketStatus(row.status),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        photos=tuple(row.photos or ()),
+        coordinates=None if row.latitude is None or row.longitude is None else Coordinates(row.latitude, row.longitude),
     )
 
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -76,6 +87,30 @@ class ConversationRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class MediaRow(Base):
+    """A photo a citizen sent. Kept in the database so every hub replica and backup has it."""
+
+    __tablename__ = "media"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class ChannelEventRow(Base):
+    """A platform event already processed: platforms redeliver, citizens must not get two answers."""
+
+    __tablename__ = "channel_events"
+    __table_args__ = (UniqueConstraint("channel", "event_id", name="uq_channel_events_channel_event_id"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(128))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
 class MessageRow(Base):
     __tablename__ = "messages"
     __table_args__ = (Index("ix_messages_conversation_created", "conversation_id", "created_at"),)
@@ -88,6 +123,9 @@ class MessageRow(Base):
     language: Mapped[str] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(16))
     failure_reason: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="text", server_default="text")
+    media_id: Mapped[str | None] = mapped_column(ForeignKey("media.id"))
+    location: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # latitude, longitude, address
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
@@ -101,6 +139,9 @@ class TicketRow(Base):
     description: Mapped[str] = mapped_column(Text)
     location: Mapped[str] = mapped_column(Text)
     phone: Mapped[str | None] = mapped_column(String(20))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    photos: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")  # media ids
     language: Mapped[str] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -8,14 +8,18 @@ database gets its own Rasa server, action server and hub, started in parallel.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.fakes import PlatformFake
 from tests.integration.stack import MODEL, Chat, Stack
 
 DATABASES = ["sqlite", "postgresql"]
+
+# The chat platforms each stack's hub talks to, faked on loopback (one fake per stack).
+PLATFORM_FAKES: dict[str, Callable[[], PlatformFake]] = {}
 
 
 def _database_url(name: str, workdir: Path) -> str | None:
@@ -34,7 +38,8 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Stack
             workdir = tmp_path_factory.mktemp(name)
             url = _database_url(name, workdir)
             if url is not None:
-                started[name] = Stack(url, workdir)
+                fakes = {channel: make_fake() for channel, make_fake in PLATFORM_FAKES.items()}
+                started[name] = Stack(url, workdir, fakes=fakes)
                 started[name].start_bot()
         for stack in started.values():
             stack.wait_for_bot()

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from hub.store import sync_database_url
+from tests.fakes import PlatformFake
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "saphan.tar.gz"
@@ -40,7 +41,8 @@ def base_environment(**extra: str) -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "RASA_URL", "HUB_URL", "HUB_INTERNAL_SECRET")
+        if key not in ("DATABASE_URL", "RASA_URL", "HUB_URL", "HUB_INTERNAL_SECRET", "PUBLIC_BASE_URL")
+        and not key.startswith(("LINE_", "TELEGRAM_"))  # a developer's real channels stay out of tests
     }
     environment.update(RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), HUB_INTERNAL_SECRET=SECRET)
     environment.update(extra)
@@ -121,6 +123,7 @@ class Stack:
     workdir: Path
     rasa_timeout_seconds: float = 30.0
     rasa_url: str | None = None  # None: start our own Rasa server
+    fakes: dict[str, PlatformFake] = field(default_factory=dict)  # by channel name; started with the hub
     processes: list[Process] = field(default_factory=list)
     hub_port: int = 0
     engine: Engine | None = None
@@ -150,8 +153,19 @@ class Stack:
         rasa = Process(
             "rasa",
             [
-                str(RASA_BIN), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(rasa_port),
-                "--model", str(MODEL), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                str(RASA_BIN),
+                "run",
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
             ],
             environment,
             self.workdir / "rasa.log",
@@ -171,6 +185,10 @@ class Stack:
             self.hub_port = free_port()
         migrate(self.database_url)
         assert self.rasa_url is not None
+        platforms: dict[str, str] = {}
+        for fake in self.fakes.values():
+            fake.start()
+            platforms.update(fake.hub_environment())
         hub = Process(
             "hub",
             [str(HUB_PYTHON), "-m", "hub"],
@@ -178,7 +196,9 @@ class Stack:
                 DATABASE_URL=self.database_url,
                 RASA_URL=self.rasa_url,
                 HUB_PORT=str(self.hub_port),
+                PUBLIC_BASE_URL=self.hub_url,
                 RASA_TIMEOUT_SECONDS=str(self.rasa_timeout_seconds),
+                **platforms,
             ),
             self.workdir / "hub.log",
         ).start()
@@ -198,6 +218,8 @@ class Stack:
     def stop(self) -> None:
         for process in reversed(self.processes):
             process.stop()
+        for fake in self.fakes.values():
+            fake.stop()
         if self.engine is not None:
             self.engine.dispose()
 
@@ -264,5 +286,3 @@ class Chat:
 
 def texts(answers: list[dict[str, Any]]) -> list[str]:
     return [answer["text"] for answer in answers]
-
-

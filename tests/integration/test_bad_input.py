@@ -25,7 +25,7 @@ BOTH_LANGUAGES = {
         (json.dumps({"type": "message", "text": "   \n\t "}), "empty_message"),
         (json.dumps({"type": "message", "text": "ก" * 2001}), "message_too_long"),
         ("this is not json", "invalid_json"),
-        (b"\xff\xfe{\"type\": \"message\"}", "invalid_utf8"),
+        (b'\xff\xfe{"type": "message"}', "invalid_utf8"),
         ('{"type": "message", "text": "\\ud83d broken emoji"}', "invalid_utf8"),
         (json.dumps({"type": "message", "text": 42}), "invalid_frame"),
         (json.dumps(["message"]), "invalid_frame"),
@@ -77,6 +77,9 @@ async def test_message_before_hello_is_refused(sqlite_stack: Stack) -> None:
         assert error["code"] == "hello_required"
 
 
+VALID_TICKET = {"conversation_id": "c", "category": "road", "description": "d", "location": "l"}
+
+
 class TestInternalTicketApi:
     def test_missing_secret_is_401(self, sqlite_stack: Stack) -> None:
         response = httpx.post(f"{sqlite_stack.hub_url}/internal/tickets", json={})
@@ -117,6 +120,19 @@ class TestInternalTicketApi:
                 "conversation_id",
             ),
             ("/internal/tickets", [1, 2], "body"),
+            ("/internal/tickets", {**VALID_TICKET, "photos": "abc"}, "photos"),
+            ("/internal/tickets", {**VALID_TICKET, "photos": ["a", "b", "c", "d", "e", "f"]}, "photos"),
+            ("/internal/tickets", {**VALID_TICKET, "coordinates": [13.7, 100.5]}, "coordinates"),
+            (
+                "/internal/tickets",
+                {**VALID_TICKET, "coordinates": {"latitude": 91, "longitude": 100}},
+                "coordinates.latitude",
+            ),
+            (
+                "/internal/tickets",
+                {**VALID_TICKET, "coordinates": {"latitude": 13.7, "longitude": "east"}},
+                "coordinates.longitude",
+            ),
             ("/internal/feedback", {"text": "thanks"}, "conversation_id"),
             ("/internal/feedback", {"conversation_id": "c", "text": "  "}, "text"),
             ("/internal/feedback", {"conversation_id": "c", "text": "x" * 2001}, "text"),
@@ -129,6 +145,16 @@ class TestInternalTicketApi:
         assert response.status_code == 422
         assert response.json()["field"] == field
         assert response.json()["message"].startswith(f"{field}: ")
+
+    def test_unknown_conversation_or_media_is_404(self, sqlite_stack: Stack) -> None:
+        headers = {"Authorization": f"Bearer {SECRET}"}
+        messages = httpx.get(f"{sqlite_stack.hub_url}/internal/conversations/nope/messages", headers=headers)
+        media = httpx.get(f"{sqlite_stack.hub_url}/internal/media/nope", headers=headers)
+        assert (messages.status_code, messages.json()) == (
+            404,
+            {"error": "not_found", "message": "no such conversation"},
+        )
+        assert (media.status_code, media.json()) == (404, {"error": "not_found", "message": "no such media"})
 
     def test_status_lookup_without_a_conversation_is_422(self, sqlite_stack: Stack) -> None:
         response = httpx.get(

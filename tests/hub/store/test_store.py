@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from hub.domain.conversations import Location, MessageKind, MessageStatus, Photo, Sender
 from hub.domain.feedback import NewFeedback
-from hub.domain.tickets import NewTicket
+from hub.domain.tickets import Coordinates, NewTicket
+from hub.domain.validation import InvalidField
 from hub.store import Store
 from tests.integration.stack import migrate
 
@@ -85,3 +87,63 @@ async def test_only_the_contacts_own_tickets_are_listed(store: Store) -> None:
     assert [ticket.reference for ticket in listed] == [filed[1].reference, filed[0].reference]
     assert await store.ticket_for_conversation(filed[0].reference, theirs) is None
     assert (await store.ticket_for_conversation(filed[0].reference, mine)) == filed[0]
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def test_a_ticket_keeps_the_citizens_photos_and_coordinates(store: Store) -> None:
+    mine, theirs = await conversation_id(store, "citizen-5"), await conversation_id(store, "citizen-6")
+    photo = await store.add_photo(mine, Photo(PNG, "image/png"))
+    assert await store.photo(photo) == Photo(PNG, "image/png")
+    assert await store.photo("0" * 32) is None
+
+    ticket = await store.create_ticket(
+        NewTicket(mine, "road", "หลุม", "ซอย 5", None, photos=(photo,), coordinates=Coordinates(13.7563, 100.5018))
+    )
+    assert (ticket.photos, ticket.coordinates) == ((photo,), Coordinates(13.7563, 100.5018))
+    assert await store.ticket_for_conversation(ticket.reference, mine) == ticket
+
+    with pytest.raises(InvalidField, match=f"photos: no photo {photo} from this citizen"):
+        await store.create_ticket(NewTicket(theirs, "road", "หลุม", "ซอย 5", None, photos=(photo,)))
+
+
+async def test_messages_keep_their_kind_photo_and_location(store: Store) -> None:
+    conversation = await conversation_id(store, "citizen-7")
+    photo = await store.add_photo(conversation, Photo(PNG, "image/png"))
+    place = Location(13.75, 100.5, "ถนนสุขุมวิท")
+    await store.add_message(
+        conversation, Sender.CITIZEN, "", "th", MessageStatus.RECEIVED, kind=MessageKind.PHOTO, media_id=photo
+    )
+    await store.add_message(
+        conversation,
+        Sender.CITIZEN,
+        place.describe(),
+        "th",
+        MessageStatus.RECEIVED,
+        kind=MessageKind.LOCATION,
+        location=place,
+    )
+    stored = await store.messages(conversation)
+    assert [(message.kind, message.media_id, message.location) for message in stored] == [
+        (MessageKind.PHOTO, photo, None),
+        (MessageKind.LOCATION, None, place),
+    ]
+
+
+async def test_a_platform_event_is_claimed_once_per_channel(store: Store) -> None:
+    assert await store.claim_event("line", "01HEVENT") is True
+    assert await store.claim_event("line", "01HEVENT") is False
+    assert await store.claim_event("telegram", "01HEVENT") is True
+
+
+async def test_an_identity_becomes_unreachable_and_reachable_again(store: Store) -> None:
+    conversation = await conversation_id(store, "citizen-8")
+    assert (await store.identity_of(conversation)).reachable is True
+    await store.set_reachable("webchat", "citizen-8", False)
+    identity = await store.identity_of(conversation)
+    assert (identity.external_id, identity.reachable) == ("citizen-8", False)
+    await store.set_reachable("webchat", "citizen-8", True)
+    assert (await store.identity_of(conversation)).reachable is True
+    await store.set_reachable("webchat", "nobody", False)  # unknown: nothing to record
+    assert await store.find_identity("webchat", "nobody") is None
