@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.hub_api import HubApi, HubUnavailable
+from actions.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ class SubmitFeedback(Action):
             reference = await HubApi().add_feedback(tracker.sender_id, text)
         except HubUnavailable as error:
             log.error("could not store feedback for %s: %s", tracker.sender_id, error)
-            dispatcher.utter_message(response="utter_feedback_not_stored")
+            say(dispatcher, tracker, "feedback_not_stored")
         else:
-            dispatcher.utter_message(response="utter_feedback_received", reference=reference)
+            say(dispatcher, tracker, "feedback_received", reference=reference)
         return [SlotSet("feedback_text", None)]
