@@ -89,7 +89,10 @@ class TakeSharedLocation(Action):
         latitude, longitude = degrees(raw_latitude, 90), degrees(raw_longitude, 180)
         if latitude is None or longitude is None:
             log.error(
-                "shared location for %s with invalid coordinates: %r, %r", tracker.sender_id, raw_latitude, raw_longitude
+                "shared location for %s with invalid coordinates: %r, %r",
+                tracker.sender_id,
+                raw_latitude,
+                raw_longitude,
             )
             say(dispatcher, tracker, "location_not_read")
             return []
