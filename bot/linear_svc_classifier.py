@@ -65,9 +65,6 @@ class LinearSVCIntentClassifier(GraphComponent, IntentClassifier):
         return {
             # LinearSVC's regularisation; larger fits the training data more closely.
             "C": 1.0,
-            # None: every example counts the same; "balanced": intents with few
-            # examples weigh more (scikit-learn's class_weight).
-            "class_weight": None,
             # Folds of the calibration's cross-validation (fewer if an intent has
             # fewer examples).
             "calibration_folds": 5,
@@ -134,9 +131,7 @@ class LinearSVCIntentClassifier(GraphComponent, IntentClassifier):
         blocks = self._blocks(examples)
         self._weights = [TfidfTransformer(sublinear_tf=True).fit(block) for block in blocks]
         self._classifier = CalibratedClassifierCV(
-            LinearSVC(
-                C=self.config["C"], class_weight=self.config["class_weight"], random_state=self.config["random_state"]
-            ),
+            LinearSVC(C=self.config["C"], random_state=self.config["random_state"]),
             method="sigmoid",
             cv=min(self.config["calibration_folds"], int(counts.min())),
             # One SVM trained on all examples predicts; the folds only calibrate.
