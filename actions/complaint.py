@@ -15,8 +15,10 @@ from actions.dates import format_datetime
 from actions.hub_api import Coordinates, HubApi, HubUnavailable
 from actions.language import label, label_buttons, language_of
 from actions.messages import message_text, say
+from actions.questions import answer_within
 from hub.domain.content import categories, complaint_fields
 from hub.domain.phone import EXAMPLE_PHONE, mask_phone, normalize_thai_phone
+from hub.domain.tickets import MAX_DESCRIPTION_LENGTH, MAX_LOCATION_LENGTH
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +75,12 @@ class ValidateComplaintForm(FormValidationAction):
     async def validate_complaint_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = value.strip() if isinstance(value, str) else ""
-        return {"complaint_description": text or None}
+        return {"complaint_description": answer_within(value, MAX_DESCRIPTION_LENGTH, dispatcher, tracker)}
 
     async def validate_complaint_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = value.strip() if isinstance(value, str) else ""
-        return {"complaint_location": text or None}
+        return {"complaint_location": answer_within(value, MAX_LOCATION_LENGTH, dispatcher, tracker)}
 
     async def validate_complaint_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

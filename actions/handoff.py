@@ -47,7 +47,9 @@ class RequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(json_message={"handoff": {"reason": "citizen_request", "summary": handoff_summary(tracker)}})
+        dispatcher.utter_message(
+            json_message={"handoff": {"reason": "citizen_request", "summary": handoff_summary(tracker)}}
+        )
         return []
 
 

@@ -1,4 +1,5 @@
-"""The forms' plain questions: ``action_ask_<slot>`` says ``ask_<slot>`` of actions/messages.yml.
+"""The forms' plain questions (``action_ask_<slot>`` says ``ask_<slot>`` of
+actions/messages.yml) and the check of a free-text answer's length.
 
 (The category question adds one button per category and the confirmation shows
 the summary: :mod:`actions.complaint`.)
@@ -7,6 +8,7 @@ the summary: :mod:`actions.complaint`.)
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -14,6 +16,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
+
+
+def answer_within(value: Any, limit: int, dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
+    """The stripped answer, or None (asked again) when empty or longer than the hub keeps;
+    LINE lets a citizen send 5,000 characters."""
+    text = value.strip() if isinstance(value, str) else ""
+    if len(text) > limit:
+        say(dispatcher, tracker, "answer_too_long", limit=f"{limit:,}", length=f"{len(text):,}")
+        return None
+    return text or None
 
 
 class FormQuestion(Action, ABC):

@@ -18,7 +18,9 @@ from actions.complaint import (
     CancelComplaint,
     ChangeAnswer,
     SubmitComplaint,
+    ValidateComplaintForm,
 )
+from actions.feedback import ValidateFeedbackForm
 from tests.actions.trackers import parse, tracker, typed
 
 SECRET = "a-test-secret-of-at-least-16-chars"
@@ -196,3 +198,34 @@ async def test_correcting_the_location_drops_the_shared_map_location() -> None:
     ]
     _, events = await run(ChangeAnswer(), parse('/change_answer{"complaint_field": "complaint_phone"}'))
     assert events == [SlotSet("complaint_phone", None), SlotSet("complaint_confirmed", None)]
+
+
+async def test_an_answer_longer_than_the_hub_keeps_is_asked_again() -> None:
+    form = ValidateComplaintForm()
+    dispatcher = CollectingDispatcher()
+    message = typed("ก" * 2001, "nlu_fallback")
+    assert await form.validate_complaint_description("ก" * 2001, dispatcher, tracker(message), {}) == {
+        "complaint_description": None
+    }
+    assert await form.validate_complaint_location(" x" * 300, dispatcher, tracker(message, language="en"), {}) == {
+        "complaint_location": None
+    }
+    assert [m["text"] for m in dispatcher.messages] == [
+        "ข้อความยาว 2,001 ตัวอักษร เกินที่รับได้ (2,000 ตัวอักษร) กรุณาพิมพ์ให้สั้นลงค่ะ",
+        "That is 599 characters, more than the 500 I can take. Please make it shorter.",
+    ]
+    exactly = "ก" * 2000
+    assert await form.validate_complaint_description(f" {exactly} ", dispatcher, tracker(message), {}) == {
+        "complaint_description": exactly
+    }
+    assert len(dispatcher.messages) == 2
+
+
+async def test_feedback_longer_than_the_hub_keeps_is_asked_again() -> None:
+    dispatcher = CollectingDispatcher()
+    message = typed("a" * 2001, "give_feedback")
+    validated = await ValidateFeedbackForm().validate_feedback_text("a" * 2001, dispatcher, tracker(message), {})
+    assert validated == {"feedback_text": None}
+    assert [m["text"] for m in dispatcher.messages] == [
+        "ข้อความยาว 2,001 ตัวอักษร เกินที่รับได้ (2,000 ตัวอักษร) กรุณาพิมพ์ให้สั้นลงค่ะ"
+    ]
