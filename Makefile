@@ -74,8 +74,11 @@ eval-nlu: $(RASA_VENV)/.installed
 bench: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/python scripts/bench_bot.py
 
-# Whole conversations (tests/test_stories.yml) against the trained model.
+# The training data, domain and rules without a single warning (an unused
+# response or intent, a story conflict), then whole conversations
+# (tests/test_stories.yml) against the trained model.
 test-stories:
+	$(RASA_VENV)/bin/rasa data validate --fail-on-warnings
 	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
 test-hub:

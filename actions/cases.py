@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.dates import format_datetime
 from actions.hub_api import HubApi, HubUnavailable
 from actions.language import label, language_of
+from actions.messages import say
 from hub.domain.content import categories, ticket_statuses
 
 log = logging.getLogger(__name__)
@@ -26,10 +27,10 @@ class ListMyCases(Action):
             tickets = await HubApi().tickets_of_contact(tracker.sender_id)
         except HubUnavailable as error:
             log.error("could not list cases for %s: %s", tracker.sender_id, error)
-            dispatcher.utter_message(response="utter_cases_unavailable")
+            say(dispatcher, tracker, "cases_unavailable")
             return []
         if not tickets:
-            dispatcher.utter_message(response="utter_no_cases")
+            say(dispatcher, tracker, "no_cases")
             return []
         language = language_of(tracker)
         lines = [
@@ -37,5 +38,5 @@ class ListMyCases(Action):
             f" ({label(ticket_statuses(), ticket.status, language)}, {format_datetime(ticket.created_at, language)})"
             for ticket in tickets
         ]
-        dispatcher.utter_message(response="utter_my_cases", cases="\n".join(lines))
+        say(dispatcher, tracker, "my_cases", cases="\n".join(lines))
         return []

@@ -1,4 +1,5 @@
-"""The complaint form: category, description, location, optional phone, confirmation."""
+"""The complaint form: category, description, location, optional phone, confirmation;
+photos and a map location ride along (:mod:`actions.media`)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.dates import format_datetime
-from actions.hub_api import HubApi, HubUnavailable
+from actions.hub_api import Coordinates, HubApi, HubUnavailable
 from actions.language import label, label_buttons, language_of
+from actions.messages import message_text, say
+from actions.questions import answer_within
 from hub.domain.content import categories, complaint_fields
 from hub.domain.phone import EXAMPLE_PHONE, mask_phone, normalize_thai_phone
+from hub.domain.tickets import MAX_DESCRIPTION_LENGTH, MAX_LOCATION_LENGTH
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +29,25 @@ COMPLAINT_SLOTS = (
     "complaint_location",
     "complaint_phone",
     "complaint_confirmed",
+    "complaint_photos",
+    "complaint_latitude",
+    "complaint_longitude",
 )
+
+# A corrected location is typed, so the map location shared for the old one goes too.
+CLEARED_WITH = {"complaint_location": ("complaint_latitude", "complaint_longitude")}
 
 
 def reset_complaint() -> list[EventType]:
     return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]
+
+
+def coordinates_of(tracker: Tracker) -> Coordinates | None:
+    """The map location the citizen shared, if any."""
+    latitude, longitude = tracker.get_slot("complaint_latitude"), tracker.get_slot("complaint_longitude")
+    if latitude is None or longitude is None:
+        return None
+    return Coordinates(latitude=float(latitude), longitude=float(longitude))
 
 
 class ValidateComplaintForm(FormValidationAction):
@@ -51,20 +69,18 @@ class ValidateComplaintForm(FormValidationAction):
         category = value.strip().lower() if isinstance(value, str) else None
         if category in categories():
             return {"complaint_category": category}
-        dispatcher.utter_message(response="utter_invalid_category")
+        say(dispatcher, tracker, "invalid_category")
         return {"complaint_category": None}
 
     async def validate_complaint_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = value.strip() if isinstance(value, str) else ""
-        return {"complaint_description": text or None}
+        return {"complaint_description": answer_within(value, MAX_DESCRIPTION_LENGTH, dispatcher, tracker)}
 
     async def validate_complaint_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = value.strip() if isinstance(value, str) else ""
-        return {"complaint_location": text or None}
+        return {"complaint_location": answer_within(value, MAX_LOCATION_LENGTH, dispatcher, tracker)}
 
     async def validate_complaint_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -73,7 +89,7 @@ class ValidateComplaintForm(FormValidationAction):
             return {"complaint_phone": PHONE_SKIPPED}
         phone = normalize_thai_phone(value) if isinstance(value, str) else None
         if phone is None:
-            dispatcher.utter_message(response="utter_invalid_phone", example_phone=EXAMPLE_PHONE)
+            say(dispatcher, tracker, "invalid_phone", example_phone=EXAMPLE_PHONE)
         return {"complaint_phone": phone}
 
 
@@ -87,7 +103,7 @@ class AskComplaintCategory(Action):
         buttons = label_buttons(
             categories(), language_of(tracker), lambda category: f'/inform{{"category":"{category}"}}'
         )
-        dispatcher.utter_message(response="utter_ask_complaint_category", buttons=buttons)
+        say(dispatcher, tracker, "ask_complaint_category", buttons=buttons)
         return []
 
 
@@ -98,11 +114,23 @@ class AskComplaintConfirmed(Action):
         return "action_ask_complaint_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = language_of(tracker)
         phone = tracker.get_slot("complaint_phone")
-        dispatcher.utter_message(
-            response="utter_complaint_summary",
-            category_label=label(categories(), tracker.get_slot("complaint_category"), language_of(tracker)),
-            phone_label="-" if phone in (None, PHONE_SKIPPED) else phone,
+        photos = tracker.get_slot("complaint_photos") or []
+        attachments = []
+        if photos:
+            attachments.append(message_text("summary_photos", language, count=len(photos)))
+        if coordinates_of(tracker) is not None:
+            attachments.append(message_text("summary_map_location", language))
+        say(
+            dispatcher,
+            tracker,
+            "complaint_summary",
+            category=label(categories(), tracker.get_slot("complaint_category"), language),
+            description=tracker.get_slot("complaint_description"),
+            location=tracker.get_slot("complaint_location"),
+            attachments="".join(f"\n{line}" for line in attachments),
+            phone="-" if phone in (None, PHONE_SKIPPED) else phone,
         )
         return []
 
@@ -115,7 +143,7 @@ class SubmitComplaint(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if not tracker.get_slot("complaint_confirmed"):
-            dispatcher.utter_message(response="utter_complaint_cancelled")
+            say(dispatcher, tracker, "complaint_cancelled")
             return reset_complaint()
         phone = tracker.get_slot("complaint_phone")
         try:
@@ -125,10 +153,12 @@ class SubmitComplaint(Action):
                 description=tracker.get_slot("complaint_description"),
                 location=tracker.get_slot("complaint_location"),
                 phone=None if phone == PHONE_SKIPPED else phone,
+                photos=tracker.get_slot("complaint_photos") or [],
+                coordinates=coordinates_of(tracker),
             )
         except HubUnavailable as error:
             log.error("could not file a ticket for %s: %s", tracker.sender_id, error)
-            dispatcher.utter_message(response="utter_ticket_not_filed")
+            say(dispatcher, tracker, "ticket_not_filed")
             return reset_complaint()
         log.info(
             "filed %s for %s (phone %s)",
@@ -136,8 +166,10 @@ class SubmitComplaint(Action):
             tracker.sender_id,
             "-" if phone in (None, PHONE_SKIPPED) else mask_phone(phone),
         )
-        dispatcher.utter_message(
-            response="utter_ticket_filed",
+        say(
+            dispatcher,
+            tracker,
+            "ticket_filed",
             reference=ticket.reference,
             filed_at=format_datetime(ticket.created_at, language_of(tracker)),
         )
@@ -149,7 +181,7 @@ class CancelComplaint(Action):
         return "action_cancel_complaint"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_complaint_cancelled")
+        say(dispatcher, tracker, "complaint_cancelled")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_complaint()]
 
 
@@ -166,6 +198,7 @@ class ChangeAnswer(Action):
             buttons = label_buttons(
                 complaint_fields(), language_of(tracker), lambda slot: f'/change_answer{{"complaint_field":"{slot}"}}'
             )
-            dispatcher.utter_message(response="utter_ask_which_field", buttons=buttons)
+            say(dispatcher, tracker, "ask_which_field", buttons=buttons)
             return [SlotSet("complaint_confirmed", None)]
-        return [SlotSet(field, None), SlotSet("complaint_confirmed", None)]
+        cleared = [field, *CLEARED_WITH.get(field, ())]
+        return [*(SlotSet(slot, None) for slot in cleared), SlotSet("complaint_confirmed", None)]

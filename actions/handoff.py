@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.complaint import COMPLAINT_SLOTS
 from actions.language import label, language_of
+from actions.messages import say
 from hub.domain.content import suggestions
 
 MAX_SUGGESTIONS = 3
@@ -40,14 +41,15 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
 
 
 class RequestHuman(Action):
-    """Records that the citizen wants an officer (the hub keeps the request)."""
+    """Records that the citizen wants an officer (the hub keeps the request); a rule then says so."""
 
     def name(self) -> str:
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(json_message={"handoff": {"reason": "citizen_request", "summary": handoff_summary(tracker)}})
-        dispatcher.utter_message(response="utter_human_requested")
+        dispatcher.utter_message(
+            json_message={"handoff": {"reason": "citizen_request", "summary": handoff_summary(tracker)}}
+        )
         return []
 
 
@@ -59,7 +61,7 @@ class Fallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if consecutive_fallbacks(tracker) >= 2:
-            dispatcher.utter_message(response="utter_offer_human")
+            say(dispatcher, tracker, "offer_human")
             return []
         language = language_of(tracker)
         ranking = tracker.latest_message.get("intent_ranking") or []
@@ -70,5 +72,5 @@ class Fallback(Action):
             if fallback_choice not in likely:
                 likely.append(fallback_choice)
         buttons = [{"title": label(suggestions(), intent, language), "payload": f"/{intent}"} for intent in likely]
-        dispatcher.utter_message(response="utter_please_rephrase", buttons=buttons)
+        say(dispatcher, tracker, "please_rephrase", buttons=buttons)
         return []

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +13,14 @@ import httpx
 
 class HubUnavailable(RuntimeError):
     """The hub could not be reached or refused the request."""
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """A point the citizen shared on a map (WGS 84 degrees)."""
+
+    latitude: float
+    longitude: float
 
 
 @dataclass(frozen=True)
@@ -29,14 +38,24 @@ class HubApi:
         self._timeout = timeout_seconds
 
     async def file_ticket(
-        self, conversation_id: str, category: str, description: str, location: str, phone: str | None
+        self,
+        conversation_id: str,
+        category: str,
+        description: str,
+        location: str,
+        phone: str | None,
+        photos: Sequence[str] = (),
+        coordinates: Coordinates | None = None,
     ) -> TicketInfo:
+        """``photos`` are media ids of the hub's media store, in the order the citizen sent them."""
         body = {
             "conversation_id": conversation_id,
             "category": category,
             "description": description,
             "location": location,
             "phone": phone,
+            "photos": list(photos),
+            "coordinates": None if coordinates is None else asdict(coordinates),
         }
         return _ticket((await self._call("POST", "/internal/tickets", expected=(201,), json=body)).json())
 

@@ -41,6 +41,11 @@ class ValidateSlotMappings(ValidationAction):
         # to the same detection rule the hub uses.
         metadata = tracker.latest_message.get("metadata") or {}
         language = metadata.get("language")
-        if language not in LANGUAGES:
-            language = detect_language(tracker.latest_message.get("text") or "", previous=language_of(tracker))
-        return {"language": language}
+        if language in LANGUAGES:
+            return {"language": language}
+        text = tracker.latest_message.get("text") or ""
+        # A button's payload or the hub's photo or location message (/intent{...})
+        # is not written by the citizen: it keeps the conversation's language.
+        if text.startswith("/"):
+            return {"language": language_of(tracker)}
+        return {"language": detect_language(text, previous=language_of(tracker))}

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.dates import format_datetime
 from actions.hub_api import HubApi, HubUnavailable
 from actions.language import label, language_of
+from actions.messages import say
 from hub.domain.content import categories
 from hub.domain.references import find_reference
 
@@ -33,24 +34,26 @@ class CheckStatus(Action):
         if reference is None:
             attempt = _REFERENCE_ATTEMPT.search(text)
             if attempt is None:
-                dispatcher.utter_message(response="utter_ask_reference")
+                say(dispatcher, tracker, "ask_reference")
             else:
-                dispatcher.utter_message(response="utter_reference_not_found", reference=attempt.group(0))
+                say(dispatcher, tracker, "reference_not_found", reference=attempt.group(0))
             return []
         try:
             ticket = await HubApi().find_ticket(reference, tracker.sender_id)
         except HubUnavailable as error:
             log.error("status lookup failed for %s: %s", tracker.sender_id, error)
-            dispatcher.utter_message(response="utter_status_unavailable")
+            say(dispatcher, tracker, "status_unavailable")
             return []
         if ticket is None:
-            dispatcher.utter_message(response="utter_reference_not_found", reference=reference)
+            say(dispatcher, tracker, "reference_not_found", reference=reference)
             return []
         language = language_of(tracker)
-        dispatcher.utter_message(
-            response=f"utter_ticket_status_{ticket.status}",
+        say(
+            dispatcher,
+            tracker,
+            f"ticket_status_{ticket.status}",
             reference=ticket.reference,
-            category_label=label(categories(), ticket.category, language),
+            category=label(categories(), ticket.category, language),
             filed_at=format_datetime(ticket.created_at, language),
         )
         return []

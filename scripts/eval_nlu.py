@@ -39,6 +39,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import ConfusionMatrixDisplay, accuracy_score, f1_score  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
+from scipy.stats import binomtest  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
 from rasa.utils.log_utils import configure_structlog  # noqa: E402
@@ -294,6 +295,30 @@ class RunReport:
     environment: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """The project's pipeline against another on the same test messages (paired).
+
+    Only the messages exactly one of the two gets right tell them apart; the
+    exact McNemar test asks how likely so lopsided a split is if both were
+    equally good (two-sided binomial test on those messages).
+    """
+
+    dataset: str
+    other: str
+    project_only_right: int
+    other_only_right: int
+    p_value: float
+
+
+def compare(dataset: str, other: str, gold: list[str], project: list[str], predicted: list[str]) -> Comparison:
+    project_only = sum(g == p and g != o for g, p, o in zip(gold, project, predicted))
+    other_only = sum(g == o and g != p for g, p, o in zip(gold, project, predicted))
+    discordant = project_only + other_only
+    p_value = binomtest(project_only, discordant, 0.5).pvalue if discordant else 1.0
+    return Comparison(dataset, other, project_only, other_only, p_value)
+
+
 def entity_f1(gold: Iterable[tuple[Entity, ...]], predicted: Iterable[tuple[Entity, ...]], entity_type: str | None = None) -> float:
     """Micro F1 of exact (start, end, type) matches, optionally of one type only."""
     true_positives = false_positives = false_negatives = 0
@@ -328,8 +353,9 @@ def environment() -> dict[str, str]:
 
 def evaluate(
     dataset: str, pipeline: str, runner: Runner, train: list[Example], test: list[Example], out: Path
-) -> RunReport:
-    """Trains `runner`, parses the test set and writes the run's JSON and PNG."""
+) -> tuple[RunReport, list[str]]:
+    """Trains `runner`, parses the test set and writes the run's JSON and PNG;
+    returns the report and the predicted intents (for paired comparisons)."""
     with tempfile.TemporaryDirectory(prefix="eval-nlu-") as workdir:
         start = time.perf_counter()
         runner.train(train, Path(workdir))
@@ -363,7 +389,7 @@ def evaluate(
     stem = out / f"{dataset}-{pipeline}"
     stem.with_suffix(".json").write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False), encoding="utf-8")
     plot_confusion(gold_intents, predicted_intents, f"{dataset} / {pipeline}", stem.with_suffix(".png"))
-    return report
+    return report, predicted_intents
 
 
 def plot_confusion(gold: list[str], predicted: list[str], title: str, path: Path) -> None:
@@ -394,6 +420,19 @@ def summary_table(reports: list[RunReport]) -> str:
             f"| {r.dataset} | {r.pipeline} | {r.intent_accuracy:.3f} | {r.intent_macro_f1:.3f} | {entity} | "
             f"{datetime_cell} | {r.train_seconds:.1f} | {r.model_bytes / 1e6:.2f} | "
             f"{r.parse_ms_p50:.2f} | {r.parse_ms_p95:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def comparison_table(comparisons: list[Comparison]) -> str:
+    """The paired comparisons as one Markdown table."""
+    lines = [
+        "| dataset | project vs | only project right | only other right | exact McNemar p |",
+        "|---|---|---|---|---|",
+    ]
+    for c in comparisons:
+        lines.append(
+            f"| {c.dataset} | {c.other} | {c.project_only_right} | {c.other_only_right} | {c.p_value:.3g} |"
         )
     return "\n".join(lines)
 
@@ -442,8 +481,10 @@ def main(argv: list[str] | None = None) -> list[RunReport]:
     args.out.mkdir(parents=True, exist_ok=True)
     project_config = Path(args.config).read_text(encoding="utf-8")
     reports = []
+    comparisons = []
     for spec in args.dataset:
         name, train, test = parse_dataset(spec, args.test_fraction, args.seed)
+        predictions: dict[str, list[str]] = {}
         for pipeline in args.pipelines.split(","):
             pipeline_train = train
             if pipeline == "project":
@@ -462,10 +503,18 @@ def main(argv: list[str] | None = None) -> list[RunReport]:
             else:
                 parser.error(f"unknown pipeline {pipeline!r}")
             print(f"== {name} / {pipeline}: {len(pipeline_train)} train, {len(test)} test", flush=True)
-            report = evaluate(name, pipeline, runner, pipeline_train, test, args.out)
+            report, predictions[pipeline] = evaluate(name, pipeline, runner, pipeline_train, test, args.out)
             print(summary_table([report]).splitlines()[-1], flush=True)
             reports.append(report)
+        gold = [e.intent for e in test]
+        comparisons += [
+            compare(name, other, gold, predictions["project"], predicted)
+            for other, predicted in predictions.items()
+            if "project" in predictions and other != "project"
+        ]
     table = summary_table(reports)
+    if comparisons:
+        table += "\n\n" + comparison_table(comparisons)
     (args.out / "summary.md").write_text(table + "\n", encoding="utf-8")
     print(table)
     return reports

@@ -54,6 +54,17 @@ def test_entity_f1_counts_exact_spans() -> None:
     assert eval_nlu.entity_f1(gold, predicted) == pytest.approx(2 * 1 / (2 * 1 + 2 + 1))
 
 
+def test_paired_comparison_counts_the_messages_only_one_gets_right() -> None:
+    gold = ["a"] * 12 + ["b"] * 4
+    project = ["a"] * 12 + ["b"] * 4  # all right
+    other = ["b"] * 10 + ["a"] * 2 + ["b"] * 3 + ["a"]  # 10 + 1 wrong
+    comparison = eval_nlu.compare("d", "other", gold, project, other)
+    assert (comparison.project_only_right, comparison.other_only_right) == (11, 0)
+    assert comparison.p_value == pytest.approx(2 * 0.5**11)
+    even = eval_nlu.compare("d", "other", ["a", "b"], ["a", "a"], ["b", "b"])
+    assert (even.project_only_right, even.other_only_right, even.p_value) == (1, 1, 1.0)
+
+
 def test_rasa_default_config_bounds_diet_epochs() -> None:
     config = yaml.safe_load(eval_nlu.diet_default_config(7))
     assert config["language"] == "en"
@@ -92,7 +103,10 @@ def test_pipelines_on_a_tiny_split(tmp_path: Path) -> None:
     assert project.intent_accuracy == 1.0
     assert project.entity_f1 is not None and set(project.entity_f1_by_type) == {"datetime"}
     assert svc.intent_accuracy == 1.0 and svc.entity_f1 is None
-    assert (out / "summary.md").read_text(encoding="utf-8").count("| tiny |") == 2
+    runs, comparisons = (out / "summary.md").read_text(encoding="utf-8").split("\n\n")
+    assert runs.count("| tiny | project |") == 1 and runs.count("| tiny | linearsvc |") == 1
+    # Both get every message right: nothing tells them apart.
+    assert comparisons.splitlines()[2:] == ["| tiny | linearsvc | 0 | 0 | 1 |"]
 
 
 def test_rasa_yaml_without_test_file_is_split(tmp_path: Path) -> None:
