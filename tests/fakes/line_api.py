@@ -231,8 +231,11 @@ class FakeLineApi:
             user_id, {"type": "audio", "duration": 4200, "contentProvider": {"type": "line"}}, **options
         )
 
-    def postback_event(self, user_id: str, data: str, **options: Any) -> dict[str, Any]:
-        return self.event(user_id, "postback", postback={"data": data}, **options)
+    def postback_event(
+        self, user_id: str, data: str, params: dict[str, str] | None = None, **options: Any
+    ) -> dict[str, Any]:
+        postback: dict[str, Any] = {"data": data, **({"params": params} if params else {})}
+        return self.event(user_id, "postback", postback=postback, **options)
 
     def follow_event(self, user_id: str, **options: Any) -> dict[str, Any]:
         return self.event(user_id, "follow", follow={"isUnblocked": False}, **options)
