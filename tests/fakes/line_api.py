@@ -74,10 +74,13 @@ class Delivery:
 
 @dataclass
 class Failure:
-    """The next ``remaining`` sending calls (None: all) for ``user_id`` (None: anyone) answer ``status``."""
+    """After ``after`` calls pass, the next ``remaining`` calls (None: all) of ``endpoints`` for
+    ``user_id`` (None: anyone) answer ``status`` with ``message``."""
 
     status: int
+    message: str
     remaining: int | None
+    after: int
     user_id: str | None
     endpoints: tuple[str, ...]
     retry_after: str | None
@@ -157,10 +160,14 @@ class FakeLineApi:
         endpoints: tuple[str, ...] = SENDING_ENDPOINTS,
         retry_after: str | None = None,
         accept_first: bool = False,
+        after: int = 0,
+        message: str | None = None,
     ) -> None:
-        """Answer ``status`` to the next ``times`` calls of ``endpoints`` (``times=None``: always)."""
+        """Answer ``status`` to the next ``times`` calls of ``endpoints`` (``times=None``: always), ``after`` calls from now."""
+        message = message or _FAILURE_MESSAGES.get(status, "error")
+        failure = Failure(status, message, times, after, user_id, endpoints, retry_after, accept_first)
         with self._state.lock:
-            self._state.failures.append(Failure(status, times, user_id, endpoints, retry_after, accept_first))
+            self._state.failures.append(failure)
 
     def clear_failures(self) -> None:
         with self._state.lock:
@@ -384,6 +391,9 @@ def _route(host: str, method: str, path: str, request: Recorded, payload: Any, s
     if method == "POST" and path in SENDING_ENDPOINTS:
         return _send(path, request, payload, state)
     if method == "POST" and path == "/v2/bot/chat/loading/start":
+        failure = _failure_for(path, payload.get("chatId"), state)
+        if failure is not None:
+            return failure.status, {"message": failure.message}, {}
         seconds = payload.get("loadingSeconds", 20)
         if not isinstance(seconds, int) or not 5 <= seconds <= 60 or seconds % 5:
             return 400, {"message": "The request body has 1 error(s)", "details": [{"property": "loadingSeconds"}]}, {}
@@ -397,6 +407,9 @@ def _route(host: str, method: str, path: str, request: Recorded, payload: Any, s
 def _failure_for(path: str, user_id: str | None, state: _State) -> Failure | None:
     for failure in state.failures:
         if path in failure.endpoints and failure.user_id in (None, user_id):
+            if failure.after:
+                failure.after -= 1
+                return None
             if failure.remaining is not None:
                 failure.remaining -= 1
                 if failure.remaining == 0:
@@ -422,7 +435,7 @@ def _send(path: str, request: Recorded, payload: Any, state: _State) -> Answer:
     failure = _failure_for(path, user_id, state)
     if failure is not None and not failure.accept_first:
         headers = {"Retry-After": failure.retry_after} if failure.retry_after else {}
-        return failure.status, {"message": _FAILURE_MESSAGES.get(failure.status, "error")}, headers
+        return failure.status, {"message": failure.message}, headers
     problems = _invalid_messages(payload.get("messages"))
     if problems:
         return 400, {"message": f"The request body has {len(problems)} error(s)", "details": problems}, {}
@@ -445,7 +458,7 @@ def _send(path: str, request: Recorded, payload: Any, state: _State) -> Answer:
         Delivery(user_id, "reply" if reply else "push", payload["messages"], request.headers.get("x-line-retry-key"))
     )
     if failure is not None:  # accepted, but the answer is an error
-        return failure.status, {"message": _FAILURE_MESSAGES.get(failure.status, "error")}, {}
+        return failure.status, {"message": failure.message}, {}
     sent = [
         {"id": str(secrets.randbelow(10**18)), "quoteToken": secrets.token_urlsafe(16)} for _ in payload["messages"]
     ]
