@@ -66,6 +66,7 @@ class Delivery:
     kind: str  # "reply" or "push"
     messages: list[dict[str, Any]]
     retry_key: str | None = None
+    received_at: float = field(default_factory=time.monotonic, compare=False)  # for latency benchmarks
 
     @property
     def texts(self) -> list[str]:
@@ -98,7 +99,7 @@ class _ReplyToken:
 class _State:
     lock: threading.Condition = field(default_factory=threading.Condition)
     requests: list[Recorded] = field(default_factory=list)
-    deliveries: list[Delivery] = field(default_factory=list)
+    deliveries: dict[str, list[Delivery]] = field(default_factory=dict)  # by user id
     reply_tokens: dict[str, _ReplyToken] = field(default_factory=dict)
     retry_keys: dict[str, str] = field(default_factory=dict)  # accepted key -> request id
     contents: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # message id -> (bytes, type)
@@ -271,7 +272,7 @@ class FakeLineApi:
 
     def deliveries(self, user_id: str) -> list[Delivery]:
         with self._state.lock:
-            return [delivery for delivery in self._state.deliveries if delivery.user_id == user_id]
+            return list(self._state.deliveries.get(user_id, ()))
 
     def wait_for_deliveries(self, user_id: str, count: int, timeout: float = 60) -> list[Delivery]:
         """The user's first ``count`` deliveries, waiting for them to arrive."""
@@ -454,7 +455,7 @@ def _send(path: str, request: Recorded, payload: Any, state: _State) -> Answer:
             )
         if retry_key:
             state.retry_keys[retry_key] = str(uuid.uuid4())
-    state.deliveries.append(
+    state.deliveries.setdefault(user_id, []).append(
         Delivery(user_id, "reply" if reply else "push", payload["messages"], request.headers.get("x-line-retry-key"))
     )
     if failure is not None:  # accepted, but the answer is an error
