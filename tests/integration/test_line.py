@@ -350,8 +350,11 @@ def test_sticker_and_audio_are_answered_by_the_hub(stack: Stack) -> None:
     ]
 
 
-def test_photo_that_cannot_be_taken_gets_a_clear_answer(sqlite_stack: Stack) -> None:
+def test_input_the_hub_cannot_take_gets_a_clear_answer_in_both_languages(sqlite_stack: Stack) -> None:
     citizen = LineCitizen(sqlite_stack)
+    citizen.send(citizen.fake.text_event(citizen.user_id, "ก" * 2001))  # LINE allows 5,000, the hub 2,000
+    [too_long] = citizen.answers()
+    assert too_long.messages == [{"type": "text", "text": hub_messages()["errors.message_too_long"].bilingual()}]
     gone = citizen.fake.message_event(citizen.user_id, {"type": "image", "contentProvider": {"type": "line"}})
     citizen.send(gone)  # no content registered: LINE answers 404
     [not_received] = citizen.answers()
