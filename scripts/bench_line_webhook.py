@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -135,6 +136,8 @@ def main() -> int:
         "lost": len(results["lost"]),
         "duplicated": len(results["duplicated"]),
         "refused": len(results["refused"]),
+        # The machine is shared: other work competes for the same cores.
+        "load_average_1min_at_end": os.getloadavg()[0],
     }
     print(json.dumps(summary, indent=2))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)

@@ -204,10 +204,13 @@ class LineChannel:
         self._clients = [api, data]
         self._api, self._blob = AsyncMessagingApi(api), AsyncMessagingApiBlob(data)
 
-    async def close(self) -> None:
-        """Finish the events already accepted (LINE will not send them again), then close the clients."""
+    async def finish(self) -> None:
+        """Let the events already acknowledged be handled: LINE will not send them again."""
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=API_TIMEOUT_SECONDS)
+
+    async def close(self) -> None:
+        await self.finish()
         for client in self._clients:
             await client.close()
 
@@ -217,6 +220,10 @@ class LineChannel:
         @blueprint.before_server_start
         async def open_clients(app: Sanic) -> None:
             await self.open()
+
+        @blueprint.before_server_stop  # while the hub's store and bot client are still open
+        async def finish_events(app: Sanic) -> None:
+            await self.finish()
 
         @blueprint.after_server_stop
         async def close_clients(app: Sanic) -> None:
