@@ -261,19 +261,19 @@ class LineChannel:
         )
         self._last_task[user_id] = task
         self._tasks.add(task)
-        task.add_done_callback(lambda done: self._finished(user_id, done))
+        task.add_done_callback(lambda done: self._finished(user_id, event, done))
 
     async def _after(self, previous: asyncio.Task[None] | None, work: Callable[[], Awaitable[None]]) -> None:
         if previous is not None:
             await asyncio.wait([previous])
         await work()
 
-    def _finished(self, user_id: str, task: asyncio.Task[None]) -> None:
+    def _finished(self, user_id: str, event: Event, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         if self._last_task.get(user_id) is task:
             del self._last_task[user_id]
         if not task.cancelled() and task.exception() is not None:
-            log.error("LINE: an event failed", exc_info=task.exception())
+            log.error("LINE: %s event %s failed", event.type, event.webhook_event_id, exc_info=task.exception())
 
     async def _handle(self, inbox: Inbox, user_id: str, event: Event) -> None:
         if not await inbox.first_delivery(self.name, event.webhook_event_id):
