@@ -4,10 +4,14 @@ delivery through line-bot-sdk to the fake LINE Messaging API (a real HTTP server
 from __future__ import annotations
 
 import logging
+import os
 import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from linebot.v3.webhooks import FollowEvent, MessageEvent, TextMessageContent
@@ -18,6 +22,7 @@ from hub.domain.conversations import Message, MessageStatus, Sender
 from hub.settings import SettingsError
 from tests.fakes.line_api import FakeLineApi, sign
 
+ROOT = Path(__file__).resolve().parents[3]
 USER = "U" + "4af4980629" * 3 + "ab"
 
 
@@ -212,3 +217,27 @@ async def test_loading_animation_errors_are_only_logged(
     calls = [request.json for request in fake.requests("/v2/bot/chat/loading/start") if request.json["chatId"] == user]
     assert calls == [{"chatId": user, "loadingSeconds": 30}] * 2
     assert "LINE: loading animation not shown: LINE answered 500: An internal server error occurred" in caplog.text
+
+
+def test_the_hub_refuses_to_start_with_half_a_line_configuration(tmp_path: Path) -> None:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("LINE_", "TELEGRAM_"))}
+    environment.update(
+        PYTHONPATH=str(ROOT),
+        HUB_INTERNAL_SECRET="a-secret-of-sixteen-characters",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'hub.db'}",
+        LINE_CHANNEL_SECRET="secret only",
+    )
+    started = subprocess.run(
+        [sys.executable, "-m", "hub"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert started.returncode == 2
+    assert (
+        "ERROR [hub] cannot start: LINE_CHANNEL_ACCESS_TOKEN is not set: LINE needs both LINE_CHANNEL_SECRET and "
+        "LINE_CHANNEL_ACCESS_TOKEN (LINE Developers console, Messaging API channel), or neither to run without LINE"
+    ) in started.stderr
