@@ -14,10 +14,10 @@ def main() -> int:
     configure_logging()
     try:
         settings = Settings.from_environment()
+        app = create_app(settings)  # channel adapters read their own settings here
     except SettingsError as error:
         logging.getLogger("hub").error("cannot start: %s", error)
         return 2
-    app = create_app(settings)
     logging.getLogger("hub").info(
         "starting on %s (channels: %s); waiting for the bot", settings.public_base_url, ", ".join(sorted(app.ctx.channels))
     )
