@@ -11,6 +11,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
 from channels.base import Channel
+from channels.telegram import TelegramChannel
 from channels.webchat import WebChatChannel
 from hub.bot_client import BotClient
 from hub.http.internal import internal_api
@@ -24,7 +25,10 @@ log = logging.getLogger("hub")
 
 # Every channel adapter the hub knows. Each reads its own settings from the
 # environment and returns None when it is not configured.
-CHANNEL_ADAPTERS: tuple[Callable[[Mapping[str, str]], Channel | None], ...] = (WebChatChannel.from_environment,)
+CHANNEL_ADAPTERS: tuple[Callable[[Mapping[str, str]], Channel | None], ...] = (
+    WebChatChannel.from_environment,
+    TelegramChannel.from_environment,
+)
 
 
 async def wait_for_bot(bot: BotClient, public_base_url: str, channels: Mapping[str, Channel]) -> None:
