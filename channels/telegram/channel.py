@@ -53,8 +53,9 @@ SHUTDOWN_GRACE_SECONDS = 10.0  # updates being processed get this long to finish
 class TelegramChannel:
     name = "telegram"
 
-    def __init__(self, settings: TelegramSettings) -> None:
+    def __init__(self, settings: TelegramSettings, typing_interval_seconds: float = TYPING_INTERVAL_SECONDS) -> None:
         self._settings = settings
+        self._typing_interval_seconds = typing_interval_seconds
         self._bot = settings.bot()
         self._chat_locks: KeyedLocks[str] = KeyedLocks()
         self._updates_in_progress: set[asyncio.Task[None]] = set()
@@ -286,7 +287,7 @@ class TelegramChannel:
                 await self._bot.send_chat_action(chat_id, ChatAction.TYPING)
             except TelegramError as error:  # only a hint to the citizen: the answer still goes out
                 log.debug("telegram: typing action failed: %s", error.message)
-            await asyncio.sleep(TYPING_INTERVAL_SECONDS)
+            await asyncio.sleep(self._typing_interval_seconds)
 
 
 def _update(body: Any, bot: Bot) -> Update | None:

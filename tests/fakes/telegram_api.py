@@ -75,7 +75,8 @@ class ApiCall:
 
 @dataclass
 class Failure:
-    """The next ``times`` calls of ``method`` (for ``chat_id``, if given) fail; ``times=None``: until cleared."""
+    """After ``after`` more calls succeed, the next ``times`` calls of ``method`` (for ``chat_id``,
+    if given) fail; ``times=None``: until cleared."""
 
     method: str
     status: int
@@ -83,6 +84,7 @@ class Failure:
     times: int | None = 1
     chat_id: str | None = None
     retry_after: int | None = None
+    after: int = 0
 
     def applies_to(self, call: ApiCall) -> bool:
         return call.method == self.method and (self.chat_id is None or self.chat_id == call.chat_id)
@@ -202,7 +204,9 @@ class FakeTelegramApi:
         server.daemon_threads = True
         server.block_on_close = False  # a long poll in progress must not hold up stopping
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="fake-telegram-api", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-telegram-api", daemon=True
+        )
         self._thread.start()
 
     def hub_environment(self) -> dict[str, str]:
@@ -237,9 +241,10 @@ class FakeTelegramApi:
         times: int | None = 1,
         chat_id: str | None = None,
         retry_after: int | None = None,
+        after: int = 0,
     ) -> None:
         with self._changed:
-            self._failures.append(Failure(method, status, description, times, chat_id, retry_after))
+            self._failures.append(Failure(method, status, description, times, chat_id, retry_after, after))
 
     def clear_failures(self, chat_id: str) -> None:
         with self._changed:
@@ -326,6 +331,9 @@ class FakeTelegramApi:
     def _raise_scripted_failure(self, call: ApiCall) -> None:
         failure = next((failure for failure in self._failures if failure.applies_to(call)), None)
         if failure is None:
+            return
+        if failure.after > 0:
+            failure.after -= 1
             return
         if failure.times is not None:
             failure.times -= 1

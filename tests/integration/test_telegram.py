@@ -1,0 +1,188 @@
+"""Citizens on Telegram, through the hub's real webhook, the real bot and the fake
+Telegram Bot API (on both databases)."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import Chat
+
+from hub.domain.content import hub_messages, main_menu
+from hub.outbox import UNREACHABLE_REASON
+from tests.fakes.telegram_api import BLOCKED
+from tests.integration.stack import Stack
+from tests.integration.telegram_chat import TelegramChat, eventually
+
+MESSAGES = hub_messages()
+
+
+def menu_buttons(language: str) -> list[dict[str, str]]:
+    return [
+        {"text": action.label.th if language == "th" else action.label.en, "callback_data": action.payload}
+        for action in main_menu()
+    ]
+
+
+def test_start_welcomes_with_the_privacy_notice_in_the_language_of_the_app(stack: Stack) -> None:
+    thai = TelegramChat.new(stack, language_code="th")
+    welcome, notice = thai.send(thai.citizen.text("/start"), replies=2)
+    assert welcome.text == MESSAGES["welcome"].th
+    assert welcome.buttons == []
+    assert notice.text == MESSAGES["privacy_notice"].th
+    assert notice.buttons == menu_buttons("th")
+
+    english = TelegramChat.new(stack, language_code="en-GB")
+    welcome, notice = english.send(english.citizen.text("/start"), replies=2)
+    assert [welcome.text, notice.text] == [MESSAGES["welcome"].en, MESSAGES["privacy_notice"].en]
+    assert notice.buttons == menu_buttons("en")
+    assert [(row["sender"], row["status"]) for row in english.transcript()] == [("system", "sent"), ("system", "sent")]
+
+
+def test_help_offers_the_main_menu_and_a_button_goes_to_the_bot(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    [help_message] = chat.send(chat.citizen.text("/help"))
+    assert help_message.text == MESSAGES["telegram.help"].th
+    assert help_message.buttons == menu_buttons("th")
+
+    press = chat.citizen.press(help_message, "แจ้งปัญหา")
+    [question] = chat.send(press)
+    assert question.text == "ต้องการแจ้งปัญหาเรื่องใดคะ"
+    assert question.buttons[0] == {"text": "ถนน ทางเท้า", "callback_data": '/inform{"category":"road"}'}
+    assert chat.answered(press) == 1
+
+    citizen = [row for row in chat.transcript() if row["sender"] == "citizen"]
+    assert [(row["text"], row["status"]) for row in citizen] == [("แจ้งปัญหา", "answered")]
+    [stored] = chat.stack.rows(
+        "SELECT payload FROM messages WHERE conversation_id = :c AND sender = 'citizen'", c=chat.conversation_id()
+    )
+    assert stored["payload"] == "/report_problem"
+
+
+def test_an_unknown_command_gets_the_help(stack: Stack) -> None:
+    chat = TelegramChat.new(stack, language_code="en")
+    [help_message] = chat.send(chat.citizen.text("/settings"))
+    assert help_message.text == MESSAGES["telegram.help"].en
+
+
+def test_language_is_chosen_with_buttons(stack: Stack) -> None:
+    chat = TelegramChat.new(stack, language_code="th")
+    [question] = chat.send(chat.citizen.text("/language"))
+    assert question.text == MESSAGES["telegram.choose_language"].th
+    assert question.buttons == [
+        {"text": "ไทย", "callback_data": "language:th"},
+        {"text": "English", "callback_data": "language:en"},
+    ]
+    press = chat.citizen.press(question, "English")
+    [chosen] = chat.send(press)
+    assert chosen.text == MESSAGES["language_chosen"].en
+    assert chat.answered(press) == 1
+    [conversation] = chat.stack.rows("SELECT language FROM conversations WHERE id = :c", c=chat.conversation_id())
+    assert conversation == {"language": "en"}
+
+    [help_message] = chat.send(chat.citizen.text("/help"))
+    assert help_message.text == MESSAGES["telegram.help"].en
+
+
+def test_a_sticker_and_a_voice_message_are_answered_by_the_hub(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    [thanks] = chat.send(chat.citizen.sticker("👍"))
+    assert thanks.text == MESSAGES["replies.sticker"].th
+    [sorry] = chat.send(chat.citizen.voice())
+    assert sorry.text == MESSAGES["replies.unsupported"].th
+    citizen = [(row["kind"], row["text"]) for row in chat.transcript() if row["sender"] == "citizen"]
+    assert citizen == [("sticker", "👍"), ("unsupported", "")]
+
+
+def test_a_message_too_long_for_the_hub_is_refused_with_a_reason(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    [refusal] = chat.send(chat.citizen.text("ก" * 2001))
+    assert refusal.text == MESSAGES["errors.message_too_long"].bilingual()
+    assert chat.stored() == []
+
+
+def test_group_chats_are_told_to_chat_in_private_and_nothing_is_stored(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    group = Chat(id=-1001234567890, type=Chat.SUPERGROUP, title="ชุมชนซอย 5")
+    response = chat.post(chat.citizen.message(chat=group, text="/start@saphan_test_bot"))
+    assert response.status_code == 200
+    eventually(lambda: len(chat.api.sent_messages(str(group.id))) == 1, "the notice in the group")
+    assert chat.api.sent_messages(str(group.id))[0].text == MESSAGES["telegram.private_only"].bilingual()
+    assert stack.rows("SELECT * FROM channel_identities WHERE external_id = :g", g=str(group.id)) == []
+
+
+def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_processed(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    for secret in (None, "", "saphan-test-webhook-secret-0124"):
+        update = chat.citizen.text("/start")
+        response = chat.post(update, secret=secret)
+        assert response.status_code == 401
+        assert response.json()["error"] == "unauthorized"
+        assert stack.rows("SELECT * FROM channel_events WHERE event_id = :u", u=str(update.update_id)) == []
+    # A real update right after: only its answer arrives, so the refused ones did nothing.
+    [help_message] = chat.send(chat.citizen.text("/help"))
+    assert help_message.text == MESSAGES["telegram.help"].th
+    assert len(chat.api.calls_of("sendMessage", chat.chat_id)) == 1
+
+
+def test_a_body_that_is_not_an_update_is_refused(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    for body in ("not json", "[]", json.dumps({"update_id": "1"}), json.dumps({"update_id": 1, "message": "hi"})):
+        response = chat.post(body)
+        assert response.status_code == 400, body
+        assert response.json()["error"] == "invalid_update"
+
+
+def test_an_update_delivered_twice_is_processed_once(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    update = chat.citizen.text("/help")
+    chat.send(update)
+    assert chat.post(update).status_code == 200  # Telegram redelivers when it missed our answer
+    [language_question] = chat.send(chat.citizen.text("/language"))
+    assert language_question.text == MESSAGES["telegram.choose_language"].th
+    assert [message.text for message in chat.received()] == [
+        MESSAGES["telegram.help"].th,
+        MESSAGES["telegram.choose_language"].th,
+    ]
+
+
+def test_a_rate_limit_is_waited_out_and_the_message_delivered(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    chat.api.fail("sendMessage", 429, "Too Many Requests: retry after 1", chat_id=chat.chat_id, retry_after=1, times=1)
+    [help_message] = chat.send(chat.citizen.text("/help"))
+    assert help_message.text == MESSAGES["telegram.help"].th
+    assert [call.status for call in chat.api.calls_of("sendMessage", chat.chat_id)] == [429, 200]
+    [stored] = chat.transcript()
+    assert (stored["status"], stored["failure_reason"]) == ("sent", None)
+
+
+def test_a_platform_that_keeps_failing_leaves_a_stored_failure(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    chat.api.fail("sendMessage", 500, "Internal Server Error", chat_id=chat.chat_id, times=None)
+    assert chat.post(chat.citizen.text("/help")).status_code == 200
+    eventually(lambda: chat.stored() and chat.stored()[-1]["status"] == "failed", "the failure to be stored")
+    [failed] = chat.transcript()
+    assert failed["text"] == MESSAGES["telegram.help"].th
+    assert failed["status"] == "failed"
+    assert failed["failure_reason"] == "Telegram: Internal Server Error"
+    assert [call.status for call in chat.api.calls_of("sendMessage", chat.chat_id)] == [500, 500, 500, 500]
+    chat.api.clear_failures(chat.chat_id)
+
+
+def test_a_citizen_who_blocked_the_bot_is_marked_unreachable_until_they_write(stack: Stack) -> None:
+    chat = TelegramChat.new(stack)
+    chat.api.fail("sendMessage", 403, BLOCKED, chat_id=chat.chat_id, times=None)
+    assert chat.post(chat.citizen.text("/start")).status_code == 200
+    eventually(lambda: len(chat.stored()) == 2 and not chat.pending(), "the welcome to fail")
+    assert [(row["status"], row["failure_reason"]) for row in chat.transcript()] == [
+        ("failed", UNREACHABLE_REASON),
+        ("failed", UNREACHABLE_REASON),
+    ]
+    assert len(chat.api.calls_of("sendMessage", chat.chat_id)) == 1  # not sent to again, not even the rest
+    [identity] = stack.rows("SELECT reachable FROM channel_identities WHERE external_id = :c", c=chat.chat_id)
+    assert identity == {"reachable": False}
+
+    chat.api.clear_failures(chat.chat_id)  # unblocked: writing again makes them reachable
+    [help_message] = chat.send(chat.citizen.text("/help"))
+    assert help_message.text == MESSAGES["telegram.help"].th
+    [identity] = stack.rows("SELECT reachable FROM channel_identities WHERE external_id = :c", c=chat.chat_id)
+    assert identity == {"reachable": True}
