@@ -4,12 +4,15 @@ Telegram Bot API (on both databases)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+import httpx
+import pytest
 from telegram import Chat
 
 from hub.domain.content import hub_messages, main_menu
 from hub.outbox import UNREACHABLE_REASON
-from tests.fakes.telegram_api import BLOCKED
+from tests.fakes.telegram_api import BLOCKED, FakeTelegramApi, TelegramCitizen
 from tests.integration.stack import Stack
 from tests.integration.telegram_chat import TelegramChat, eventually
 
@@ -186,3 +189,49 @@ def test_a_citizen_who_blocked_the_bot_is_marked_unreachable_until_they_write(st
     assert help_message.text == MESSAGES["telegram.help"].th
     [identity] = stack.rows("SELECT reachable FROM channel_identities WHERE external_id = :c", c=chat.chat_id)
     assert identity == {"reachable": True}
+
+
+@pytest.fixture(scope="module")
+def polling_stack(sqlite_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A second hub, in polling mode, on its own database and fake Bot API; the bot is the SQLite stack's."""
+    workdir = tmp_path_factory.mktemp("telegram-polling")
+    api = FakeTelegramApi(polling=True)
+    polling = Stack(f"sqlite:///{workdir / 'hub.db'}", workdir, rasa_url=sqlite_stack.rasa_url, fakes={"telegram": api})
+    try:
+        api.start()
+        api.webhook = {"url": "https://saphan.example.go.th/channels/telegram/webhook"}  # left from production
+        polling.start_hub()
+        yield polling
+    finally:
+        polling.stop()
+
+
+def test_polling_mode_asks_telegram_for_updates(polling_stack: Stack) -> None:
+    api = polling_stack.fakes["telegram"]
+    assert isinstance(api, FakeTelegramApi)
+    chat = TelegramChat(polling_stack, TelegramCitizen(api, 700_999_001))
+    eventually(lambda: bool(api.calls_of("getUpdates")), "the first getUpdates")
+    methods = [call.method for call in api.calls]
+    assert methods.index("deleteWebhook") < methods.index("getUpdates")
+    assert api.webhook is None
+    assert api.calls_of("getUpdates")[0].parameters["allowed_updates"] == ["message", "callback_query"]
+
+    first, second = chat.citizen.text("/help"), chat.citizen.text("/language")
+    api.queue_update(first)
+    api.queue_update(second)
+    help_message, language_question = chat.wait_for_replies(0, 2)
+    assert help_message.text == MESSAGES["telegram.help"].th
+    assert language_question.text == MESSAGES["telegram.choose_language"].th
+
+    press = chat.citizen.press(help_message, "แจ้งปัญหา")
+    api.queue_update(press)
+    [question] = chat.wait_for_replies(2, 1)
+    assert question.text == "ต้องการแจ้งปัญหาเรื่องใดคะ"
+    assert chat.answered(press) == 1
+    # Each update was confirmed by the next call's offset, and processed once.
+    offsets = [call.parameters.get("offset") for call in api.calls_of("getUpdates")]
+    assert second.update_id + 1 in offsets and press.update_id + 1 in offsets
+    assert [row["text"] for row in chat.transcript() if row["sender"] == "citizen"] == ["แจ้งปัญหา"]
+
+    webhook = httpx.post(polling_stack.hub_url + "/channels/telegram/webhook", content=b"{}", timeout=10)
+    assert webhook.status_code == 404  # no webhook to forge in polling mode
