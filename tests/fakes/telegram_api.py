@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from telegram import (
     CallbackQuery,
@@ -300,7 +300,7 @@ class FakeTelegramApi:
     # The HTTP side
 
     def _serve(self, request: BaseHTTPRequestHandler) -> None:
-        path = request.path.split("?", 1)[0]
+        path = unquote(request.path.split("?", 1)[0])  # PTB quotes file paths (the token's ":" too)
         if path.startswith(f"/file/bot{TOKEN}/"):
             self._serve_file(request, path.removeprefix(f"/file/bot{TOKEN}/"))
             return

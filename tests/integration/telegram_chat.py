@@ -71,10 +71,11 @@ class TelegramChat:
         return self.wait_for_replies(before, replies)
 
     def wait_for_replies(self, before: int, replies: int) -> list[SentMessage]:
-        eventually(
-            lambda: len(self.received()) >= before + replies and not self.pending(),
-            f"{replies} repl{'y' if replies == 1 else 'ies'} in chat {self.chat_id}",
-        )
+        try:
+            eventually(lambda: len(self.received()) >= before + replies and not self.pending(), "the replies")
+        except AssertionError:
+            got = [message.text for message in self.received()[before:]]
+            raise AssertionError(f"chat {self.chat_id}: expected {replies} replies, got {got}") from None
         new = self.received()[before:]
         assert len(new) == replies, [message.text for message in new]
         return new
