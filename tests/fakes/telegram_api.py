@@ -250,11 +250,12 @@ class FakeTelegramApi:
         with self._changed:
             self._failures = [failure for failure in self._failures if failure.chat_id != chat_id]
 
-    def add_photo(self, content: bytes, file_path: str = "photos/file_1.jpg") -> str:
+    def add_photo(self, content: bytes) -> str:
         """Register photo bytes as getFile will find them; returns the file id."""
-        file_id = f"AgACAgUAAxkBAAI{next(self._message_ids)}"
+        number = next(self._message_ids)
+        file_id = f"AgACAgUAAxkBAAI{number}"
         with self._changed:
-            self._files[file_id] = (file_path, content)
+            self._files[file_id] = (f"photos/file_{number}.jpg", content)
         return file_id
 
     def queue_update(self, update: Update) -> None:
