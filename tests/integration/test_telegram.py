@@ -337,7 +337,8 @@ def test_a_thai_complaint_with_a_photo_and_a_shared_place_ends_in_a_ticket_with_
     ]
     assert citizen[1]["media_id"] == media_id
     assert citizen[3]["location"] == {"latitude": 13.7215, "longitude": 100.5973, "address": place}
-    tracker = httpx.get(f"{stack.rasa_url}/conversations/{chat.conversation_id()}/tracker", timeout=10).text
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{chat.conversation_id()}/tracker", timeout=10).json()
+    tracker = json.dumps(tracker, ensure_ascii=False)
     assert description in tracker and chat.chat_id not in tracker  # Rasa never learns the Telegram chat id
 
     # /status is English letters; the conversation stays Thai.
