@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import cache
+from typing import Any
 
 import httpx
 import pytest
@@ -239,25 +241,29 @@ def test_polling_mode_asks_telegram_for_updates(polling_stack: Stack) -> None:
     assert webhook.status_code == 404  # no webhook to forge in polling mode
 
 
-# What the bot's actions say (actions/messages.yml), as the tests expect it.
-ACTION_MESSAGES = yaml.safe_load((ROOT / "actions" / "messages.yml").read_text(encoding="utf-8"))["messages"]
+@cache
+def action_messages() -> dict[str, Any]:
+    """What the bot's actions say (actions/messages.yml)."""
+    return dict(yaml.safe_load((ROOT / "actions" / "messages.yml").read_text(encoding="utf-8"))["messages"])
+
+
 REFERENCE = r"20\d\d-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}"
 
 
 def bot_says(key: str, language: str = "th", **values: object) -> str:
-    return str(ACTION_MESSAGES[key][language]).strip().format(**values)
+    return str(action_messages()[key][language]).strip().format(**values)
 
 
 def bot_buttons(key: str, language: str = "th") -> list[dict[str, str]]:
     return [
         {"text": str(button[language]), "callback_data": button["payload"]}
-        for button in ACTION_MESSAGES[key].get("buttons", [])
+        for button in action_messages()[key].get("buttons", [])
     ]
 
 
 def bot_pattern(key: str, language: str = "th", **patterns: str) -> re.Pattern[str]:
     """The message ``key`` with each placeholder matching its pattern (any text if not given)."""
-    template = str(ACTION_MESSAGES[key][language]).strip()
+    template = str(action_messages()[key][language]).strip()
     regex, seen = "", set()
     for position, part in enumerate(re.split(r"{(\w+)}", template)):
         if position % 2 == 0:
