@@ -102,16 +102,20 @@ class TelegramChannel:
         log.info("telegram: bot @%s, %s mode", self._bot.username, self._settings.mode.value)
 
     async def stop(self) -> None:
-        """Stop polling and typing, let updates being processed finish, close the client."""
-        background = [task for task in (self._poller, *self._typing.values()) if task is not None]
-        for task in background:
-            task.cancel()
-        await asyncio.gather(*background, return_exceptions=True)
+        """Stop polling, let updates being processed finish, stop typing, close the client."""
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
         if self._updates_in_progress:
             _, unfinished = await asyncio.wait(self._updates_in_progress, timeout=SHUTDOWN_GRACE_SECONDS)
             for task in unfinished:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
+        typing = list(self._typing.values())
+        self._typing.clear()
+        for task in typing:
+            task.cancel()
+        await asyncio.gather(*typing, return_exceptions=True)
         await self._bot.shutdown()
 
     def _accept(self, inbox: Inbox, request: Request) -> HTTPResponse:
