@@ -16,7 +16,7 @@ from telegram import Chat
 
 from hub.domain.content import hub_messages, main_menu
 from hub.outbox import UNREACHABLE_REASON
-from tests.fakes.telegram_api import BLOCKED, FakeTelegramApi, TelegramCitizen
+from tests.fakes.telegram_api import BLOCKED, TOKEN, FakeTelegramApi, TelegramCitizen
 from tests.integration.stack import ROOT, SECRET, Stack
 from tests.integration.telegram_chat import TelegramChat, eventually
 
@@ -173,6 +173,8 @@ def test_a_platform_that_keeps_failing_leaves_a_stored_failure(stack: Stack) -> 
     assert failed["failure_reason"] == "Telegram: Internal Server Error"
     assert [call.status for call in chat.api.calls_of("sendMessage", chat.chat_id)] == [500, 500, 500, 500]
     chat.api.clear_failures(chat.chat_id)
+    assert "Telegram: Internal Server Error" in stack.hub_log()
+    assert TOKEN not in stack.hub_log()  # the Bot API URLs carry the token: they are not logged
 
 
 def test_a_citizen_who_blocked_the_bot_is_marked_unreachable_until_they_write(stack: Stack) -> None:
