@@ -14,6 +14,7 @@ from typing import Protocol
 
 from sanic import Blueprint
 
+from hub.domain.content import MenuAction, Text
 from hub.domain.conversations import InboundMessage, Message
 from hub.domain.language import Language
 
@@ -39,6 +40,15 @@ class Inbox(Protocol):
 
     async def welcome(self, channel: str, external_id: str, language: Language) -> None:
         """A citizen started a chat (LINE follow, Telegram /start): what the bot can do and the privacy notice."""
+        ...
+
+    async def offer_choices(
+        self, channel: str, external_id: str, text: Text, choices: Sequence[MenuAction], language: Language
+    ) -> None:
+        """A hub message with buttons (Telegram /help, /language), in the conversation's language.
+
+        ``language`` is for a citizen who has no conversation yet.
+        """
         ...
 
     async def unreachable(self, channel: str, external_id: str) -> None:

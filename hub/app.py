@@ -12,6 +12,7 @@ from sanic.response import HTTPResponse, json
 
 from channels.base import Channel
 from channels.line import LineChannel
+from channels.telegram import TelegramChannel
 from channels.webchat import WebChatChannel
 from hub.bot_client import BotClient
 from hub.http.internal import internal_api
@@ -28,6 +29,7 @@ log = logging.getLogger("hub")
 CHANNEL_ADAPTERS: tuple[Callable[[Mapping[str, str]], Channel | None], ...] = (
     WebChatChannel.from_environment,
     LineChannel.from_environment,
+    TelegramChannel.from_environment,
 )
 
 

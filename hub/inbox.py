@@ -11,11 +11,10 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from weakref import WeakValueDictionary
 
 from channels.base import Channel
 from hub.bot_client import BotClient, BotUnavailable, bot_input
-from hub.domain.content import Text, hub_messages, main_menu
+from hub.domain.content import MenuAction, Text, hub_messages, main_menu
 from hub.domain.conversations import (
     Button,
     ConversationState,
@@ -30,6 +29,7 @@ from hub.domain.conversations import (
 from hub.domain.handoff import HandoffRequest
 from hub.domain.language import Language, detect_language
 from hub.domain.phone import mask_phones_in_text
+from hub.keyed_locks import KeyedLocks
 from hub.outbox import Outbox
 from hub.store import Identity, Store
 
@@ -47,14 +47,11 @@ class Router:
         self._bot = bot
         self._channels = channels
         self._outbox = outbox
-        # One citizen's messages are answered in the order they were sent. A lock
-        # lives only while someone holds or waits for it, so citizens who have
-        # gone quiet cost no memory.
-        self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
+        # One citizen's messages are answered in the order they were sent.
+        self._citizen_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
 
     def _lock(self, channel: str, external_id: str) -> asyncio.Lock:
-        key = (channel, external_id)
-        return self._locks.get(key) or self._locks.setdefault(key, asyncio.Lock())
+        return self._citizen_locks((channel, external_id))
 
     async def receive(self, inbound: InboundMessage) -> Message:
         text = validate_citizen_text(inbound.text) if inbound.kind is MessageKind.TEXT else inbound.text.strip()
@@ -65,7 +62,10 @@ class Router:
             first_guess = detect_language(text)
             identity = await self._identify(inbound.channel, inbound.external_id, first_guess)
             conversation = await self._store.open_conversation(identity, first_guess)
-            language = detect_language(text, previous=conversation.language) if text else conversation.language
+            # A pressed button or a command says nothing of the citizen's language:
+            # "/status 2026-K7MX-3QH9" must not turn a Thai conversation English.
+            typed = text and inbound.payload is None
+            language = detect_language(text, previous=conversation.language) if typed else conversation.language
             if language != conversation.language:
                 await self._store.set_conversation_language(conversation.id, language)
             media_id = None if inbound.photo is None else await self._store.add_photo(conversation.id, inbound.photo)
@@ -105,17 +105,25 @@ class Router:
             identity = await self._identify(channel, external_id, language)
             conversation = await self._store.open_conversation(identity, language)
             messages = hub_messages()
-            menu = tuple(Button(action.label.in_language(language), action.payload) for action in main_menu())
             await self._deliver_new(
                 identity,
                 conversation.id,
                 Sender.SYSTEM,
                 [
                     Reply(messages["welcome"].in_language(language)),
-                    Reply(messages["privacy_notice"].in_language(language), menu),
+                    Reply(messages["privacy_notice"].in_language(language), _buttons(main_menu(), language)),
                 ],
                 language,
             )
+
+    async def offer_choices(
+        self, channel: str, external_id: str, text: Text, choices: Sequence[MenuAction], language: Language
+    ) -> None:
+        async with self._lock(channel, external_id):
+            identity = await self._identify(channel, external_id, language)
+            conversation = await self._store.open_conversation(identity, language)
+            reply = Reply(text.in_language(conversation.language), _buttons(choices, conversation.language))
+            await self._deliver_new(identity, conversation.id, Sender.SYSTEM, [reply], conversation.language)
 
     async def unreachable(self, channel: str, external_id: str) -> None:
         await self._store.set_reachable(channel, external_id, False)
@@ -176,3 +184,7 @@ class Router:
             if reply.text or reply.buttons
         ]
         await self._outbox.deliver(identity, stored)
+
+
+def _buttons(choices: Sequence[MenuAction], language: Language) -> tuple[Button, ...]:
+    return tuple(Button(choice.label.in_language(language), choice.payload) for choice in choices)

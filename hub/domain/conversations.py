@@ -12,6 +12,9 @@ from hub.domain.language import Language
 MAX_MESSAGE_LENGTH = 2000
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # LINE and Telegram send phone photos well below this
 PHOTO_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
+# What a button may send back, in UTF-8 bytes: the strictest chat app's limit
+# (Telegram's callback_data). Bot and menu payloads must fit; `make test` checks.
+MAX_BUTTON_PAYLOAD_BYTES = 64
 
 
 class ConversationState(StrEnum):

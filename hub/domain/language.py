@@ -8,6 +8,9 @@ from typing import Literal
 Language = Literal["th", "en"]
 LANGUAGES: tuple[Language, ...] = ("th", "en")
 DEFAULT_LANGUAGE: Language = "th"
+# Each language's name in itself, as a language picker shows it whatever the
+# language the citizen reads now.
+LANGUAGE_NAMES: dict[Language, str] = {"th": "ไทย", "en": "English"}
 
 _THAI_LETTER = re.compile(r"[\u0E01-\u0E4E]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")

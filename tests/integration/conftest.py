@@ -15,12 +15,13 @@ import pytest
 
 from tests.fakes import PlatformFake
 from tests.fakes.line_api import FakeLineApi
+from tests.fakes.telegram_api import FakeTelegramApi
 from tests.integration.stack import MODEL, Chat, Stack
 
 DATABASES = ["sqlite", "postgresql"]
 
 # The chat platforms each stack's hub talks to, faked on loopback (one fake per stack).
-PLATFORM_FAKES: dict[str, Callable[[], PlatformFake]] = {"line": FakeLineApi}
+PLATFORM_FAKES: dict[str, Callable[[], PlatformFake]] = {"line": FakeLineApi, "telegram": FakeTelegramApi}
 
 
 def _database_url(name: str, workdir: Path) -> str | None:
