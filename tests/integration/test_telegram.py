@@ -6,18 +6,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from functools import cache
-from typing import Any
 
 import httpx
 import pytest
-import yaml
 from telegram import Chat
 
 from hub.domain.content import hub_messages, main_menu
 from hub.outbox import UNREACHABLE_REASON
 from tests.fakes.telegram_api import BLOCKED, TOKEN, FakeTelegramApi, TelegramCitizen
-from tests.integration.stack import ROOT, SECRET, Stack
+from tests.integration.bot_content import action_messages, bot_says
+from tests.integration.stack import SECRET, Stack
 from tests.integration.telegram_chat import TelegramChat, eventually
 
 MESSAGES = hub_messages()
@@ -243,17 +241,7 @@ def test_polling_mode_asks_telegram_for_updates(polling_stack: Stack) -> None:
     assert webhook.status_code == 404  # no webhook to forge in polling mode
 
 
-@cache
-def action_messages() -> dict[str, Any]:
-    """What the bot's actions say (actions/messages.yml)."""
-    return dict(yaml.safe_load((ROOT / "actions" / "messages.yml").read_text(encoding="utf-8"))["messages"])
-
-
 REFERENCE = r"20\d\d-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}"
-
-
-def bot_says(key: str, language: str = "th", **values: object) -> str:
-    return str(action_messages()[key][language]).strip().format(**values)
 
 
 def bot_buttons(key: str, language: str = "th") -> list[dict[str, str]]:

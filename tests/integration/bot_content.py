@@ -1,0 +1,35 @@
+"""What the bot says, read from its content files, for tests that check exact answers."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+
+from tests.integration.stack import ROOT
+
+
+@cache
+def action_messages() -> dict[str, Any]:
+    """What the bot's actions say (actions/messages.yml)."""
+    return dict(yaml.safe_load((ROOT / "actions" / "messages.yml").read_text(encoding="utf-8"))["messages"])
+
+
+def bot_says(key: str, language: str = "th", **values: object) -> str:
+    """A message of actions/messages.yml in one language, its placeholders filled in."""
+    return str(action_messages()[key][language]).strip().format(**values)
+
+
+@cache
+def _responses() -> dict[str, Any]:
+    return dict(yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"])
+
+
+def bot_response(name: str, language: str = "th") -> dict[str, Any]:
+    """A response of domain.yml (what rules make the bot say) in one language: text and buttons."""
+    for variation in _responses()[name]:
+        conditions = variation.get("condition") or []
+        if (language == "th" and not conditions) or any(c.get("value") == language for c in conditions):
+            return dict(variation)
+    raise KeyError(f"{name} has no {language} variation")
