@@ -109,6 +109,7 @@ class _State:
     rich_menu_images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     rich_menu_aliases: dict[str, str] = field(default_factory=dict)
     default_rich_menu: str | None = None
+    delivery_listeners: list[Callable[[Delivery], None]] = field(default_factory=list)
 
 
 class FakeLineApi:
@@ -173,6 +174,11 @@ class FakeLineApi:
     def clear_failures(self) -> None:
         with self._state.lock:
             self._state.failures.clear()
+
+    def on_delivery(self, listener: Callable[[Delivery], None]) -> None:
+        """Call ``listener`` (from the server's thread) with each delivery as it arrives."""
+        with self._state.lock:
+            self._state.delivery_listeners.append(listener)
 
     def set_profile(self, user_id: str, language: str) -> None:
         with self._state.lock:
@@ -455,9 +461,12 @@ def _send(path: str, request: Recorded, payload: Any, state: _State) -> Answer:
             )
         if retry_key:
             state.retry_keys[retry_key] = str(uuid.uuid4())
-    state.deliveries.setdefault(user_id, []).append(
-        Delivery(user_id, "reply" if reply else "push", payload["messages"], request.headers.get("x-line-retry-key"))
+    delivery = Delivery(
+        user_id, "reply" if reply else "push", payload["messages"], request.headers.get("x-line-retry-key")
     )
+    state.deliveries.setdefault(user_id, []).append(delivery)
+    for listener in state.delivery_listeners:
+        listener(delivery)
     if failure is not None:  # accepted, but the answer is an error
         return failure.status, {"message": failure.message}, {}
     sent = [
