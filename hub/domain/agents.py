@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -71,6 +72,12 @@ class SignInFailures:
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 
+    def seconds_locked(self, now: datetime) -> int:
+        """How long the lock still lasts, in whole seconds (at least 1 while locked)."""
+        if self.locked_until is None:
+            return 0
+        return max(math.ceil((self.locked_until - now).total_seconds()), 0)
+
     def after_failure(self, now: datetime) -> SignInFailures:
         """The state after one more failure: the fifth within the window locks the account."""
         if self.since is None or now - self.since > FAILED_SIGN_IN_WINDOW:
@@ -84,3 +91,11 @@ class SignInFailures:
 
 def session_expired(last_seen_at: datetime, now: datetime) -> bool:
     return now - last_seen_at > SESSION_IDLE_TIMEOUT
+
+
+@dataclass(frozen=True)
+class ConsoleSession:
+    id: str
+    agent: Agent
+    csrf_token: str
+    last_seen_at: datetime

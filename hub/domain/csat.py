@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from hub.domain.content import hub_messages, keywords
-from hub.domain.conversations import MAX_MESSAGE_LENGTH, Button, Reply
+from hub.domain.conversations import MAX_MESSAGE_LENGTH, Button, MessageKind, Reply
 from hub.domain.language import Language
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -79,3 +79,23 @@ def comment_question(language: Language) -> Reply:
     messages = hub_messages()
     skip = Button(messages["csat.skip_button"].in_language(language), SKIP_PAYLOAD)
     return Reply(messages["csat.ask_comment"].in_language(language), (skip,))
+
+
+@dataclass(frozen=True)
+class SurveyAnswer:
+    """A rating (at the rating step) or a comment (None when skipped)."""
+
+    rating: int | None = None
+    comment: str | None = None
+
+
+def survey_answer(step: SurveyStep, kind: MessageKind, text: str, payload: str | None) -> SurveyAnswer | None:
+    """What a citizen's message answers, or None when it is no answer (they moved on)."""
+    if kind is not MessageKind.TEXT:
+        return None
+    if step is SurveyStep.RATING:
+        rating = parse_rating(text, payload)
+        return None if rating is None else SurveyAnswer(rating=rating)
+    if step is SurveyStep.COMMENT and payload in (None, SKIP_PAYLOAD):  # another button is not a comment
+        return SurveyAnswer(comment=parse_comment(text, payload))
+    return None

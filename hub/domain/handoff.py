@@ -221,3 +221,19 @@ def _is_keyword(text: str) -> bool:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """One stay of a conversation in human hands, from entering the queue until it ends."""
+
+    id: str
+    conversation_id: str
+    reason: str
+    summary: dict[str, Any]
+    priority: Priority
+    started_at: datetime
+    agent_id: str | None
+    ticket_offered_at: datetime | None
+    ended_at: datetime | None
+    outcome: HandoffOutcome | None
