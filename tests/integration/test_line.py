@@ -19,6 +19,7 @@ from channels.text import shorten
 from hub.domain.content import categories, hub_messages, main_menu
 from hub.outbox import UNREACHABLE_REASON
 from tests.fakes.line_api import Delivery, FakeLineApi, sign
+from tests.integration.bot_content import action_text
 from tests.integration.stack import SECRET, Stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,7 +183,7 @@ def test_rich_menu_postback_and_quick_reply_buttons_cut_to_twenty_characters(sta
     assert report.data == encode_postback("/report_problem", "แจ้งปัญหา")
     citizen.send(citizen.fake.postback_event(citizen.user_id, report.data))
     [question] = citizen.answers()
-    assert texts(question) == [bot_says("utter_ask_complaint_category")["text"]]
+    assert texts(question) == [action_text("ask_complaint_category")]
     items = question.messages[0]["quickReply"]["items"]
     assert items == [
         quick_reply(label.th, f'/inform{{"category":"{category}"}}') for category, label in categories().items()
@@ -196,10 +197,10 @@ def test_rich_menu_postback_and_quick_reply_buttons_cut_to_twenty_characters(sta
     ]
 
     answer = citizen.press(items[2])  # garbage
-    assert texts(answer) == [bot_says("utter_ask_complaint_description")["text"]]
+    assert texts(answer) == [action_text("ask_complaint_description")]
     assert [(m["sender"], m["text"]) for m in citizen.transcript()][:3] == [
         ("citizen", "แจ้งปัญหา"),
-        ("bot", bot_says("utter_ask_complaint_category")["text"]),
+        ("bot", action_text("ask_complaint_category")),
         ("citizen", categories()["garbage"].th),
     ]
 
