@@ -121,8 +121,9 @@ def text_parts(text: str) -> list[str]:
     for part in split_text(text, MAX_TEXT_LENGTH):
         if line_length(part) <= MAX_TEXT_LENGTH:
             parts.append(part)
-        else:  # characters counted twice by LINE: cut shorter by as many
-            parts += split_text(part, MAX_TEXT_LENGTH - (line_length(part) - len(part)))
+        else:  # characters LINE counts twice: cut shorter by as many (half the limit always fits)
+            extra = line_length(part) - len(part)
+            parts += split_text(part, max(MAX_TEXT_LENGTH - extra, MAX_TEXT_LENGTH // 2))
     return parts
 
 

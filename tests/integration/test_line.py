@@ -7,11 +7,9 @@ import json
 import re
 import secrets
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 
 from channels.line.messages import encode_language_switch, encode_postback
 from channels.line.rich_menu import load_layout, rich_menu_request
@@ -19,22 +17,11 @@ from channels.text import shorten
 from hub.domain.content import categories, hub_messages, main_menu
 from hub.outbox import UNREACHABLE_REASON
 from tests.fakes.line_api import Delivery, FakeLineApi, sign
-from tests.integration.bot_content import action_text
-from tests.integration.stack import SECRET, Stack
+from tests.integration.bot_content import bot_response, bot_says
+from tests.integration.stack import ROOT, SECRET, Stack
 
-ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = re.compile(r"\b(20\d\d-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4})\b")
-PNG = (ROOT / "channels" / "line" / "rich_menu_th.png").read_bytes()  # any real image will do
-
-
-def bot_says(name: str, language: str = "th") -> dict[str, Any]:
-    """A response of domain.yml in one language: its text and buttons as the bot sends them."""
-    variations = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"][name]
-    for variation in variations:
-        conditions = variation.get("condition") or []
-        if (language == "th" and not conditions) or any(c.get("value") == language for c in conditions):
-            return variation
-    raise KeyError(f"{name} has no {language} variation")
+PHOTO = (ROOT / "tests" / "integration" / "data" / "pothole.jpg").read_bytes()  # a small real JPEG
 
 
 def quick_reply(title: str, payload: str) -> dict[str, Any]:
@@ -122,6 +109,76 @@ def wait_for_last_status(citizen: LineCitizen, status: str, timeout: float = 30)
     return transcript
 
 
+def test_thai_complaint_with_a_photo_and_a_shared_location_ends_in_a_ticket_with_both(stack: Stack) -> None:
+    citizen = LineCitizen(stack)
+    fake = citizen.fake
+    assert texts(citizen.say("ถนนหน้าบ้านเป็นหลุมใหญ่ครับ อยากแจ้งเรื่อง")) == [bot_says("ask_complaint_description")]
+    description = "หลุมลึกประมาณ 30 ซม. มอเตอร์ไซค์ล้มไปแล้วสองคัน"
+    assert texts(citizen.say(description)) == [bot_says("ask_complaint_location")]
+
+    citizen.send(fake.image_event(citizen.user_id, PHOTO, "image/jpeg"))
+    [photo_answer] = citizen.answers()
+    assert texts(photo_answer) == [bot_says("photo_received"), bot_says("ask_complaint_location")]
+
+    place = "ซอยสุขุมวิท 71, ถนนสุขุมวิท แขวงพระโขนงเหนือ เขตวัฒนา กรุงเทพมหานคร 10110"
+    citizen.send(
+        fake.location_event(
+            citizen.user_id, 13.7211, 100.5927, "ซอยสุขุมวิท 71", "ถนนสุขุมวิท แขวงพระโขนงเหนือ เขตวัฒนา กรุงเทพมหานคร 10110"
+        )
+    )
+    [location_answer] = citizen.answers()
+    assert texts(location_answer) == [
+        bot_says("location_received", location=place),
+        bot_says("ask_complaint_phone"),
+    ]
+    [skip] = location_answer.messages[-1]["quickReply"]["items"]
+
+    summary = citizen.press(skip)
+    attachments = "\n" + bot_says("summary_photos", count=1) + "\n" + bot_says("summary_map_location")
+    assert texts(summary) == [
+        bot_says(
+            "complaint_summary",
+            category=categories()["road"].th,
+            description=description,
+            location=place,
+            attachments=attachments,
+            phone="-",
+        )
+    ]
+    confirm = summary.messages[0]["quickReply"]["items"][0]
+    assert confirm["action"]["displayText"] == "ถูกต้อง ส่งเรื่อง"
+    filed = citizen.press(confirm)
+    [reference] = {match.group(1) for text in texts(filed) if (match := REFERENCE.search(text))}
+    assert texts(filed)[0].startswith(f"รับเรื่องเรียบร้อยแล้วค่ะ เลขที่เรื่องของท่านคือ {reference} (แจ้งเมื่อ ")
+
+    [ticket] = stack.rows("SELECT * FROM tickets WHERE reference = :reference", reference=reference)
+    assert (ticket["category"], ticket["description"], ticket["location"]) == ("road", description, place)
+    assert (ticket["latitude"], ticket["longitude"]) == (13.7211, 100.5927)
+    [media_id] = json.loads(ticket["photos"]) if isinstance(ticket["photos"], str) else ticket["photos"]
+    media = httpx.get(f"{stack.hub_url}/internal/media/{media_id}", headers={"Authorization": f"Bearer {SECRET}"})
+    assert (media.status_code, media.headers["content-type"], media.content) == (200, "image/jpeg", PHOTO)
+    api_ticket = httpx.get(
+        f"{stack.hub_url}/internal/tickets/{reference}",
+        params={"conversation_id": citizen.conversation_id()},
+        headers={"Authorization": f"Bearer {SECRET}"},
+    ).json()
+    assert (api_ticket["photos"], api_ticket["coordinates"]) == (
+        [media_id],
+        {"latitude": 13.7211, "longitude": 100.5927},
+    )
+    stored = [(m["kind"], m["media_id"], m["location"]) for m in citizen.transcript() if m["sender"] == "citizen"]
+    assert stored[2:4] == [
+        ("photo", media_id, None),
+        ("location", None, {"latitude": 13.7211, "longitude": 100.5927, "address": place}),
+    ]
+
+    status = citizen.say(f"ติดตามเรื่อง {reference}")
+    [status_text] = texts(status)
+    assert status_text.startswith(
+        bot_says("ticket_status_received", reference=reference, category=categories()["road"].th, filed_at="")
+    )
+
+
 def test_follow_welcomes_in_thai_with_the_privacy_notice_and_the_main_actions(stack: Stack) -> None:
     citizen = LineCitizen(stack)
     citizen.send(citizen.fake.follow_event(citizen.user_id))
@@ -154,7 +211,7 @@ def test_follow_welcomes_in_english_when_the_line_app_is_in_another_language(sql
 def test_text_is_answered_by_reply_after_the_loading_animation(stack: Stack) -> None:
     citizen = LineCitizen(stack)
     answer = citizen.say("สวัสดีครับ")
-    greeting = bot_says("utter_greet")
+    greeting = bot_response("utter_greet")
     assert answer.kind == "reply"
     assert answer.messages == [
         {
@@ -183,7 +240,7 @@ def test_rich_menu_postback_and_quick_reply_buttons_cut_to_twenty_characters(sta
     assert report.data == encode_postback("/report_problem", "แจ้งปัญหา")
     citizen.send(citizen.fake.postback_event(citizen.user_id, report.data))
     [question] = citizen.answers()
-    assert texts(question) == [action_text("ask_complaint_category")]
+    assert texts(question) == [bot_says("ask_complaint_category")]
     items = question.messages[0]["quickReply"]["items"]
     assert items == [
         quick_reply(label.th, f'/inform{{"category":"{category}"}}') for category, label in categories().items()
@@ -197,10 +254,10 @@ def test_rich_menu_postback_and_quick_reply_buttons_cut_to_twenty_characters(sta
     ]
 
     answer = citizen.press(items[2])  # garbage
-    assert texts(answer) == [action_text("ask_complaint_description")]
+    assert texts(answer) == [bot_says("ask_complaint_description")]
     assert [(m["sender"], m["text"]) for m in citizen.transcript()][:3] == [
         ("citizen", "แจ้งปัญหา"),
-        ("bot", action_text("ask_complaint_category")),
+        ("bot", bot_says("ask_complaint_category")),
         ("citizen", categories()["garbage"].th),
     ]
 
@@ -220,7 +277,7 @@ def test_expired_reply_token_falls_back_to_push(stack: Stack) -> None:
     a_minute_ago = int((time.time() - 60) * 1000)
     answer = citizen.say("สวัสดีครับ", timestamp_ms=a_minute_ago)
     assert answer.kind == "push"
-    assert texts(answer) == [bot_says("utter_greet")["text"]]
+    assert texts(answer) == [bot_response("utter_greet")["text"]]
     assert [call.path for call in citizen.fake.sending_calls(citizen.user_id)] == ["/v2/bot/message/push"]
 
 
@@ -241,7 +298,7 @@ def test_redelivered_event_is_answered_once(stack: Stack) -> None:
     citizen.answers()
     citizen.send(citizen.fake.redelivered(hello))
     thanks = citizen.say("ขอบคุณครับ")  # answered after the redelivery: one citizen's events go in order
-    assert texts(thanks) == [bot_says("utter_you_are_welcome")["text"]]
+    assert texts(thanks) == [bot_response("utter_you_are_welcome")["text"]]
     assert len(citizen.fake.deliveries(citizen.user_id)) == 2
     assert [m["text"] for m in citizen.transcript() if m["sender"] == "citizen"] == ["สวัสดีครับ", "ขอบคุณครับ"]
 
@@ -275,7 +332,7 @@ def test_malformed_body_and_unknown_events_are_acknowledged_and_skipped(sqlite_s
     )
     citizen.send(unknown, broken, group, fake.text_event(citizen.user_id, "สวัสดีครับ"))
     [answer] = citizen.answers()
-    assert texts(answer) == [bot_says("utter_greet")["text"]]
+    assert texts(answer) == [bot_response("utter_greet")["text"]]
     assert [m["text"] for m in citizen.transcript() if m["sender"] == "citizen"] == ["สวัสดีครับ"]
 
 
@@ -314,7 +371,7 @@ def test_permanent_server_error_ends_as_a_stored_failure(stack: Stack) -> None:
         citizen.fake.clear_failures()
     assert [(m["sender"], m["text"], m["status"], m["failure_reason"]) for m in transcript] == [
         ("citizen", "สวัสดีครับ", "answered", None),
-        ("bot", bot_says("utter_greet")["text"], "failed", "LINE answered 500: An internal server error occurred"),
+        ("bot", bot_response("utter_greet")["text"], "failed", "LINE answered 500: An internal server error occurred"),
     ]
     assert len(citizen.fake.sending_calls(citizen.user_id)) == 4  # the outbox's attempts
     assert citizen.fake.deliveries(citizen.user_id) == []

@@ -14,7 +14,7 @@ from telegram import Chat
 from hub.domain.content import hub_messages, main_menu
 from hub.outbox import UNREACHABLE_REASON
 from tests.fakes.telegram_api import BLOCKED, TOKEN, FakeTelegramApi, TelegramCitizen
-from tests.integration.bot_content import action_buttons, action_pattern, action_text
+from tests.integration.bot_content import action_buttons, action_pattern, bot_says
 from tests.integration.stack import SECRET, Stack
 from tests.integration.telegram_chat import TelegramChat, eventually
 
@@ -254,14 +254,14 @@ PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(range(256)) * 40  # the largest 
 
 def test_a_thai_complaint_with_a_photo_and_a_shared_place_ends_in_a_ticket_with_both(stack: Stack) -> None:
     chat = TelegramChat.new(stack)
-    assert chat.say("ถนนหน้าบ้านเป็นหลุมใหญ่ครับ อยากแจ้งเรื่อง") == [action_text("ask_complaint_description")]
+    assert chat.say("ถนนหน้าบ้านเป็นหลุมใหญ่ครับ อยากแจ้งเรื่อง") == [bot_says("ask_complaint_description")]
 
     description = "หลุมลึกประมาณ 30 ซม. มอเตอร์ไซค์ล้มไปแล้วสองคัน"
     replies = chat.send(chat.citizen.photo(PHOTO, caption=description), replies=3)
     assert [reply.text for reply in replies] == [
-        action_text("photo_received"),
-        action_text("ask_complaint_description"),  # the photo came first: the form asks again
-        action_text("ask_complaint_location"),  # ... and the caption answered it
+        bot_says("photo_received"),
+        bot_says("ask_complaint_description"),  # the photo came first: the form asks again
+        bot_says("ask_complaint_location"),  # ... and the caption answered it
     ]
 
     place = "ร้านสะดวกซื้อหน้าซอยสุขุมวิท 71, ถนนสุขุมวิท แขวงพระโขนงเหนือ"
@@ -269,15 +269,15 @@ def test_a_thai_complaint_with_a_photo_and_a_shared_place_ends_in_a_ticket_with_
         chat.citizen.venue(13.7215, 100.5973, "ร้านสะดวกซื้อหน้าซอยสุขุมวิท 71", "ถนนสุขุมวิท แขวงพระโขนงเหนือ"),
         replies=2,
     )
-    assert received.text == action_text("location_received", location=place)
+    assert received.text == bot_says("location_received", location=place)
     assert (phone_question.text, phone_question.buttons) == (
-        action_text("ask_complaint_phone"),
+        bot_says("ask_complaint_phone"),
         keyboard("ask_complaint_phone"),
     )
 
     [summary] = chat.press(phone_question, "ข้าม")
-    attachments = "\n" + action_text("summary_photos", count=1) + "\n" + action_text("summary_map_location")
-    assert summary.text == action_text(
+    attachments = "\n" + bot_says("summary_photos", count=1) + "\n" + bot_says("summary_map_location")
+    assert summary.text == bot_says(
         "complaint_summary",
         category="ถนน ทางเท้า",
         description=description,
@@ -327,7 +327,7 @@ def test_a_thai_complaint_with_a_photo_and_a_shared_place_ends_in_a_ticket_with_
     )
     [status_row] = [row for row in chat.stored() if row["text"] == f"/status {reference}"]
     assert (status_row["payload"], status_row["language"]) == (f'/check_status{{"reference": "{reference}"}}', "th")
-    assert chat.say("/status") == [action_text("ask_reference")]
+    assert chat.say("/status") == [bot_says("ask_reference")]
 
 
 def test_a_plain_location_is_taken_by_its_coordinates(stack: Stack) -> None:
@@ -335,8 +335,8 @@ def test_a_plain_location_is_taken_by_its_coordinates(stack: Stack) -> None:
     chat.say("I want to report a broken streetlight")
     chat.say("The lamp at the corner has been dark for a week")
     received, phone_question = chat.send(chat.citizen.location(13.7563, 100.5018), replies=2)
-    assert received.text == action_text("location_received", "en", location="13.7563, 100.5018")
-    assert phone_question.text == action_text("ask_complaint_phone", "en")
+    assert received.text == bot_says("location_received", "en", location="13.7563, 100.5018")
+    assert phone_question.text == bot_says("ask_complaint_phone", "en")
     [location] = [row for row in chat.transcript() if row["kind"] == "location"]
     assert location["location"] == {"latitude": 13.7563, "longitude": 100.5018, "address": ""}
     assert location["text"] == "13.756300, 100.501800"
@@ -352,10 +352,10 @@ def test_special_characters_arrive_exactly_as_written(stack: Stack) -> None:
     chat.say("น้ำท่วมขังหน้าบ้านครับ")
     description = "ท่อระบายน้ำ <ตัน> & น้ำขัง *ทุกวัน* ใกล้ป้าย bus_stop_12 [ซ้าย](ขวา) \\ `ทดสอบ` #1 &amp; <b>"
     location = "ซอย_5 <หน้าตลาด> & *ป้ายรถเมล์*"
-    assert chat.say(description) == [action_text("ask_complaint_location")]
-    assert chat.say(location) == [action_text("ask_complaint_phone")]
+    assert chat.say(description) == [bot_says("ask_complaint_location")]
+    assert chat.say(location) == [bot_says("ask_complaint_phone")]
     [summary] = chat.send(chat.citizen.text("081-234-5678"))
-    expected = action_text(
+    expected = bot_says(
         "complaint_summary",
         category="น้ำท่วม ท่อระบายน้ำ",
         description=description,

@@ -128,10 +128,12 @@ def test_long_texts_are_split_below_five_thousand_characters_as_line_counts_them
     parts = text_parts(paragraph.strip())
     assert [len(part) for part in parts] == [4991, 1407]
     assert " ".join(parts) == paragraph.strip()
-    emoji = "😊" * 3000  # each counts 2 for LINE: 6,000, cut again by as many as it has
+    emoji = "😊" * 3000  # each counts 2 for LINE: 6,000
     emoji_parts = text_parts(emoji)
-    assert [line_length(part) for part in emoji_parts] == [4000, 2000]
+    assert [line_length(part) for part in emoji_parts] == [5000, 1000]
     assert "".join(emoji_parts) == emoji
+    only_emoji = "😊" * 5000
+    assert [line_length(part) for part in text_parts(only_emoji)] == [5000, 5000]
 
 
 def test_a_delivery_is_planned_in_calls_of_five_keeping_messages_whole() -> None:
