@@ -1,0 +1,332 @@
+"""The agent console in a real browser, with a citizen in the web chat widget in another browser context.
+
+Users are made with the documented command (``python -m hub.console.users create``) on the stack's
+database; every test makes its own, so the figures it checks on the report page are its own.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from channels.webchat.channel import external_id_for
+from tests.integration.stack import HUB_PYTHON, ROOT, Stack, base_environment
+
+PASSWORD = "ม้าลายกินหญ้า-7-correct-horse"
+LIVE = 20_000  # ms: a live update or a bot answer through the real stack
+MARKUP = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    email: str
+    name: str
+    role: str
+
+
+def create_user(stack: Stack, role: str, name: str) -> StaffUser:
+    token = uuid.uuid4().hex[:8]
+    user = StaffUser(f"{role}-{token}@example.go.th", f"{name} {token}", role)
+    subprocess.run(
+        [str(HUB_PYTHON), "-m", "hub.console.users", "create", "--email", user.email, "--name", user.name]
+        + ["--role", role, "--password-stdin"],
+        input=PASSWORD + "\n",
+        text=True,
+        cwd=ROOT,
+        env=base_environment(DATABASE_URL=stack.database_url),
+        check=True,
+        capture_output=True,
+    )
+    return user
+
+
+class Pages:
+    """Pages in separate browser contexts (own cookies and storage); records every dialog any of them opens."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.contexts: list[BrowserContext] = []
+        self.dialogs: list[str] = []
+
+    def open(self) -> Page:
+        context = self.browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok")
+        self.contexts.append(context)
+        page = context.pages.open()
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser: Browser) -> Iterator[Pages]:
+    opened = Pages(browser)
+    yield opened
+    opened.close()
+
+
+class Console:
+    """The console page of one signed-in staff member."""
+
+    def __init__(self, page: Page, stack: Stack, user: StaffUser) -> None:
+        self.page, self.stack, self.user = page, stack, user
+
+    def sign_in(self) -> Console:
+        self.page.goto(f"{self.stack.hub_url}/console")
+        self.page.get_by_label("อีเมล").fill(self.user.email)
+        self.page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+        self.page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        expect(self.page.get_by_role("heading", name="คิวสนทนา")).to_be_visible()
+        expect(self.page.locator("#agent-name")).to_have_text(self.user.name)
+        # Set once: still there at the end means the page was never reloaded.
+        self.page.evaluate("window.notReloaded = true")
+        return self
+
+    def waiting(self, conversation_id: str) -> Locator:
+        return self.page.locator(f'#waiting-list .queue-item[data-conversation-id="{conversation_id}"]')
+
+    def mine(self, conversation_id: str) -> Locator:
+        return self.page.locator(f'#mine-list .queue-item[data-conversation-id="{conversation_id}"]')
+
+    def transcript(self) -> Locator:
+        return self.page.locator("#transcript")
+
+    def messages(self, sender: str) -> Locator:
+        return self.page.locator(f"#transcript .message-{sender} .message-text")
+
+    def open(self, conversation_id: str) -> None:
+        self.page.locator(f'.queue-item[data-conversation-id="{conversation_id}"] a').click()
+        expect(self.page).to_have_url(re.compile(f"#conversation/{conversation_id}$"))
+        expect(self.transcript().locator(".message").first).to_be_visible()
+
+    def reply(self, text: str) -> None:
+        box = self.page.get_by_label("ตอบกลับประชาชน")
+        box.fill(text)
+        box.press("Enter")
+
+    def assert_never_reloaded(self) -> None:
+        assert self.page.evaluate("window.notReloaded") is True
+
+
+class Citizen:
+    """A citizen in the web chat widget of the demo page."""
+
+    def __init__(self, page: Page, stack: Stack) -> None:
+        self.page, self.stack = page, stack
+        page.goto(f"{stack.hub_url}/")
+        expect(page.locator("#saphan-chat-panel")).to_be_visible()
+
+    def say(self, text: str) -> None:
+        self.page.locator("#saphan-chat-input").fill(text)
+        self.page.locator("#saphan-chat-input").press("Enter")
+        expect(self.page.locator("#saphan-chat-log .saphan-msg--citizen .saphan-bubble").last).to_have_text(text)
+
+    def ask_for_a_human(self) -> str:
+        """Ask for an officer; answers the id of the conversation once it waits in the queue."""
+        self.say("ขอคุยกับเจ้าหน้าที่")
+        token = self.page.evaluate("localStorage.getItem('saphan.webchat.session')")
+        deadline = time.monotonic() + LIVE / 1000
+        while time.monotonic() < deadline:
+            rows = self.stack.rows(
+                "SELECT c.id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id "
+                "WHERE i.channel = 'webchat' AND i.external_id = :external_id AND c.state = 'waiting'",
+                external_id=external_id_for(token),
+            )
+            if rows:
+                return str(rows[0]["id"])
+            time.sleep(0.2)
+        raise AssertionError("the conversation never reached the queue")
+
+    def bubbles(self, sender: str) -> Locator:
+        return self.page.locator(f"#saphan-chat-log .saphan-msg--{sender} .saphan-bubble")
+
+
+def test_agent_answers_a_citizen_and_the_rating_reaches_the_supervisor_page(sqlite_stack: Stack, pages: Pages) -> None:
+    stack = sqlite_stack
+    supervisor = Console(pages.open(), stack, create_user(stack, "supervisor", "หัวหน้า สมศรี")).sign_in()
+    agent = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ สมชาย")).sign_in()
+    citizen = Citizen(pages.open(), stack)
+
+    # A supervisor keeps a canned reply.
+    canned_title = f"ทักทาย {uuid.uuid4().hex[:6]}"
+    supervisor.page.get_by_role("link", name="ข้อความสำเร็จรูป").click()
+    supervisor.page.get_by_label("ชื่อ", exact=True).fill(canned_title)
+    supervisor.page.get_by_label("ภาษา", exact=True).select_option("th")
+    supervisor.page.get_by_label("ข้อความ", exact=True).fill("สวัสดีค่ะ เจ้าหน้าที่รับเรื่องแล้ว มีอะไรให้ช่วยคะ")
+    supervisor.page.get_by_role("button", name="บันทึก", exact=True).click()
+    expect(supervisor.page.locator("#canned-rows tr", has_text=canned_title)).to_be_visible()
+
+    conversation_id = citizen.ask_for_a_human()
+
+    # The conversation appears in the agent's queue without a reload.
+    item = agent.waiting(conversation_id)
+    expect(item).to_be_visible(timeout=LIVE)
+    expect(item.locator(".badge")).to_have_text("ปกติ")
+    expect(item.locator(".queue-channel")).to_have_text("เว็บแชท")
+    expect(item.locator(".queue-language")).to_have_text("ไทย")
+    expect(item.locator(".queue-reason")).to_have_text("ขอคุยกับเจ้าหน้าที่")
+    expect(item.locator(".waited")).to_have_text(re.compile(r"^รอมา \d+:\d\d$"))
+    first_waited = item.locator(".waited").text_content()
+    expect(item.locator(".waited")).not_to_have_text(first_waited or "", timeout=3000)  # it ticks
+
+    agent.open(conversation_id)
+    expect(agent.messages("citizen")).to_have_text(["ขอคุยกับเจ้าหน้าที่"])
+    expect(agent.page.locator("#transcript .message-citizen .message-sender")).to_have_text(["ประชาชน"])
+    expect(agent.page.locator("#transcript .message-bot").first).to_be_visible()  # the bot's part too
+
+    agent.page.get_by_role("button", name="รับเรื่อง").click()
+    expect(agent.mine(conversation_id)).to_be_visible(timeout=LIVE)
+    expect(agent.waiting(conversation_id)).to_have_count(0)
+    expect(agent.page.locator("#conversation-facts")).to_contain_text(agent.user.name)
+
+    # A canned reply fills the reply box; Enter sends it.
+    agent.page.get_by_label("ข้อความสำเร็จรูป").select_option(label=canned_title)
+    expect(agent.page.get_by_label("ตอบกลับประชาชน")).to_have_value("สวัสดีค่ะ เจ้าหน้าที่รับเรื่องแล้ว มีอะไรให้ช่วยคะ")
+    agent.page.get_by_label("ตอบกลับประชาชน").press("Enter")
+    expect(agent.messages("agent")).to_have_text(["สวัสดีค่ะ เจ้าหน้าที่รับเรื่องแล้ว มีอะไรให้ช่วยคะ"])
+    expect(agent.page.locator("#transcript .message-agent .message-sender")).to_have_text(
+        [f"เจ้าหน้าที่ {agent.user.name}"]
+    )
+    expect(agent.page.locator("#transcript .message-agent .message-status")).to_have_text(["ส่งแล้ว"], timeout=LIVE)
+    expect(agent.page.get_by_label("ตอบกลับประชาชน")).to_have_value("")
+
+    expect(citizen.bubbles("agent")).to_have_text(["สวัสดีค่ะ เจ้าหน้าที่รับเรื่องแล้ว มีอะไรให้ช่วยคะ"], timeout=LIVE)
+    citizen.say("ไฟถนนหน้าบ้านดับสามวันแล้วค่ะ")
+    expect(agent.messages("citizen")).to_have_text(["ขอคุยกับเจ้าหน้าที่", "ไฟถนนหน้าบ้านดับสามวันแล้วค่ะ"], timeout=LIVE)
+
+    # Shift+Enter is a new line, not a send.
+    box = agent.page.get_by_label("ตอบกลับประชาชน")
+    box.fill("รับทราบค่ะ")
+    box.press("Shift+Enter")
+    box.type("จะแจ้งช่างให้ค่ะ")
+    expect(box).to_have_value("รับทราบค่ะ\nจะแจ้งช่างให้ค่ะ")
+    box.press("Enter")
+    expect(citizen.bubbles("agent").last).to_have_text("รับทราบค่ะ\nจะแจ้งช่างให้ค่ะ", timeout=LIVE)
+
+    agent.page.get_by_role("button", name="ปิดเรื่อง (แก้ไขแล้ว)").click()
+    expect(agent.mine(conversation_id)).to_have_count(0, timeout=LIVE)
+
+    # The citizen rates 4 with the chat's buttons, then comments.
+    rating = citizen.page.locator("#saphan-chat-log .saphan-msg--system, #saphan-chat-log .saphan-msg--bot").last
+    rating.get_by_role("button", name=re.compile(r"^4\b")).click(timeout=LIVE)
+    citizen.say("เจ้าหน้าที่สุภาพมาก")
+    expect(citizen.bubbles("citizen").last).to_have_text("เจ้าหน้าที่สุภาพมาก")
+
+    # The rating is on the supervisor's report, in the agent's row.
+    supervisor.page.get_by_role("link", name="รายงาน").click()
+    row = supervisor.page.locator("#report-per-agent tr", has_text=agent.user.name)
+    expect(row).to_be_visible(timeout=LIVE)
+    expect(row.locator("td.csat-average")).to_have_text("4.00")
+    expect(row.locator("td.csat-count")).to_have_text("1")
+
+    for console in (agent, supervisor):
+        console.assert_never_reloaded()
+    assert pages.dialogs == []
+
+
+def test_markup_from_the_citizen_and_the_agent_is_shown_as_text(sqlite_stack: Stack, pages: Pages) -> None:
+    stack = sqlite_stack
+    agent = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ มาลี")).sign_in()
+    citizen = Citizen(pages.open(), stack)
+    conversation_id = citizen.ask_for_a_human()
+    citizen.say(MARKUP)
+
+    expect(agent.waiting(conversation_id)).to_be_visible(timeout=LIVE)
+    agent.open(conversation_id)
+    expect(agent.messages("citizen")).to_have_text(["ขอคุยกับเจ้าหน้าที่", MARKUP], timeout=LIVE)
+    agent.page.get_by_role("button", name="รับเรื่อง").click()
+    expect(agent.mine(conversation_id)).to_be_visible(timeout=LIVE)
+
+    reply = '<b onmouseover="alert(3)">ตัวหนา</b><script>alert(4)</script>'
+    agent.reply(reply)
+    expect(agent.messages("agent")).to_have_text([reply])
+    expect(citizen.bubbles("agent")).to_have_text([reply], timeout=LIVE)
+
+    note = "<iframe src=javascript:alert(5)></iframe>บันทึก"
+    agent.page.get_by_label("เพิ่มบันทึกภายใน").fill(note)
+    agent.page.get_by_role("button", name="บันทึก", exact=True).click()
+    expect(agent.page.locator("#notes .note .message-text")).to_have_text([note])
+
+    for page in (agent.page, citizen.page):
+        assert page.locator("#transcript img, #transcript b, #transcript script, #notes iframe").count() == 0
+    assert pages.dialogs == []
+
+
+def test_the_queue_updates_live_when_a_conversation_arrives_and_another_agent_claims_it(
+    sqlite_stack: Stack, pages: Pages
+) -> None:
+    stack = sqlite_stack
+    first = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ หนึ่ง")).sign_in()
+    second = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ สอง")).sign_in()
+    citizen = Citizen(pages.open(), stack)
+
+    conversation_id = citizen.ask_for_a_human()
+    for console in (first, second):
+        expect(console.waiting(conversation_id)).to_be_visible(timeout=LIVE)
+    expect(first.page.locator("#announcer")).to_have_text("มีผู้รอสายใหม่: เว็บแชท ความสำคัญปกติ")
+
+    first.open(conversation_id)
+    second.open(conversation_id)
+    second.page.get_by_role("button", name="รับเรื่อง").click()
+    expect(second.mine(conversation_id)).to_be_visible(timeout=LIVE)
+    expect(first.waiting(conversation_id)).to_have_count(0, timeout=LIVE)
+    expect(first.mine(conversation_id)).to_have_count(0)
+
+    # The first agent's view was opened before: claiming now is refused and says by whom.
+    first.page.get_by_role("button", name="รับเรื่อง").click()
+    expect(first.page.locator("#claim-result")).to_have_text(f"มีผู้รับเรื่องนี้แล้ว: {second.user.name}")
+    expect(first.page.get_by_role("button", name="รับเรื่อง")).to_be_hidden()
+
+    for console in (first, second):
+        console.assert_never_reloaded()
+
+
+def test_sign_in_errors_lock_out_and_sign_out(sqlite_stack: Stack, pages: Pages) -> None:
+    stack = sqlite_stack
+    user = create_user(stack, "agent", "เจ้าหน้าที่ ลืมรหัส")
+    page = pages.open()
+    page.goto(f"{stack.hub_url}/console")
+    error = page.locator("#sign-in-error")
+    for attempt in range(5):
+        page.get_by_label("อีเมล").fill(user.email)
+        page.get_by_label("รหัสผ่าน").fill(f"wrong-{attempt}")
+        page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        expect(error).to_have_text(
+            "อีเมลหรือรหัสผ่านไม่ถูกต้อง" if attempt < 4 else "บัญชีถูกล็อกชั่วคราวเพราะใส่รหัสผ่านผิดหลายครั้ง กรุณาลองใหม่ในอีก 15 นาที"
+        )
+    # Locked even with the right password.
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(error).to_have_text(re.compile(r"^บัญชีถูกล็อกชั่วคราว.*กรุณาลองใหม่ในอีก 1[45] นาที$"))
+
+    other = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ ออกระบบ")).sign_in()
+    expect(other.page.get_by_role("link", name="รายงาน")).to_be_hidden()  # agents have no reports
+    other.page.get_by_role("button", name="ออกจากระบบ").click()
+    expect(other.page.get_by_role("heading", name="เข้าสู่ระบบ")).to_be_visible()
+    other.page.reload()
+    expect(other.page.get_by_role("heading", name="เข้าสู่ระบบ")).to_be_visible()
+
+
+def test_the_console_speaks_english_too(sqlite_stack: Stack, pages: Pages) -> None:
+    stack = sqlite_stack
+    console = Console(pages.open(), stack, create_user(stack, "supervisor", "Supervisor Jane")).sign_in()
+    page = console.page
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Queue")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main menu").get_by_role("link")).to_have_text(
+        ["Queue", "Canned replies", "Reports"]
+    )
+    page.reload()  # the choice is remembered
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.get_by_role("button", name="ภาษาไทย").click()
+    expect(page.get_by_role("button", name="ออกจากระบบ")).to_be_visible()
