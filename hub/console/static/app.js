@@ -29,6 +29,7 @@
   const unread = new Set();         // conversation ids with messages not yet seen
   let openId = null;                // conversation shown
   let openData = null;              // its API answer
+  let arrivedWhileLoading = null;   // live messages of the open conversation while it is being fetched
   let revealedPhone = null;
   let cannedReplies = [];
   let editingCannedId = null;
@@ -302,7 +303,7 @@
   }
 
   /** Hash routes: #queue, #conversation/<id>, #canned, #reports (the last two for supervisors). */
-  function route() {
+  function route(byUser) {
     if (!me) return;
     const [view, id] = location.hash.replace(/^#/, '').split('/');
     if (view === 'reports' && isSupervisor()) {
@@ -312,7 +313,9 @@
       showOnly('canned');
     } else {
       showOnly('queue');
-      if (view === 'conversation' && id) openConversation(decodeURIComponent(id));
+      if (view === 'conversation' && id) {
+        openConversation(decodeURIComponent(id)).then(() => { if (byUser && openData) $('conversation-title').focus(); });
+      }
       else closeConversation();
     }
   }
@@ -350,9 +353,12 @@
 
   /** Reconnect, unless the session is gone (then the API call shows the sign-in form). */
   async function reconnect() {
+    clearTimeout(reconnectTimer);
     const result = await api('GET', '/console/api/session');
-    if (me && result.status === 200) connect();
-    else if (me && result.status !== 401) reconnectTimer = setTimeout(reconnect, RECONNECT_MAX_MS);
+    if (!me) return;
+    if (result.status === 200) connect();
+    else if (result.status === 401) signedOut(t('session_expired'));
+    else reconnectTimer = setTimeout(reconnect, RECONNECT_MAX_MS);
   }
 
   function updateConnection() {
@@ -426,16 +432,28 @@
 
   // ------------------------------------------------------------ conversation
 
+  /** Show a conversation (again): live messages that arrive while it loads are merged into what loads. */
   async function openConversation(id) {
-    if (id !== openId) { revealedPhone = null; showResult(''); }
+    if (id !== openId) { revealedPhone = null; showResult(''); openData = null; }
     openId = id;
     unread.delete(id);
     renderQueue();
+    const arrived = [];
+    arrivedWhileLoading = arrived;
     const result = await api('GET', '/console/api/conversations/' + encodeURIComponent(id));
+    if (arrivedWhileLoading === arrived) arrivedWhileLoading = null;
     if (openId !== id) return;  // another one was opened meanwhile
     if (result.status !== 200) { if (result.status !== 401) showAlert(failure(result)); closeConversation(); return; }
     openData = result.data;
+    arrived.forEach((message) => upsert(openData.messages, message));
     renderConversation();
+  }
+
+  /** Put a message in a list: replaces the one with its id (a status change), else appends. Answers whether it was new. */
+  function upsert(messages, message) {
+    const index = messages.findIndex((known) => known.id === message.id);
+    if (index >= 0) messages[index] = message; else messages.push(message);
+    return index < 0;
   }
 
   function closeConversation() {
@@ -524,19 +542,18 @@
 
   /** A live message: add it to the open transcript (or update its status), else mark its conversation unread. */
   function receiveMessage(conversationId, message) {
-    if (conversationId !== openId || !openData) {
+    if (conversationId !== openId) {
       if (!unread.has(conversationId)) { unread.add(conversationId); renderQueue(); }
       return;
     }
-    const index = openData.messages.findIndex((known) => known.id === message.id);
+    if (arrivedWhileLoading) arrivedWhileLoading.push(message);
+    if (!openData) return;
     const transcript = $('transcript');
-    if (index >= 0) {
-      openData.messages[index] = message;
-      transcript.querySelector('[data-message-id="' + CSS.escape(message.id) + '"]').replaceWith(messageItem(message));
-    } else {
-      openData.messages.push(message);
+    if (upsert(openData.messages, message)) {
       transcript.append(messageItem(message));
       transcript.lastElementChild.scrollIntoView({ block: 'nearest' });
+    } else {
+      transcript.querySelector('[data-message-id="' + CSS.escape(message.id) + '"]').replaceWith(messageItem(message));
     }
   }
 
@@ -872,7 +889,8 @@
     });
     $('sign-in-form').addEventListener('submit', signIn);
     $('sign-out').addEventListener('click', signOut);
-    window.addEventListener('hashchange', route);
+    window.addEventListener('hashchange', () => route(true));
+    window.addEventListener('online', () => { if (me && !socket) reconnect(); });
     $('claim').addEventListener('click', claim);
     $('resolve').addEventListener('click', () => conversationAction('resolve', undefined, 200).then((done) => done && announce(t('resolved'))));
     $('hand-back').addEventListener('click', () => conversationAction('hand_back', undefined, 200).then((done) => done && announce(t('handed_back'))));
