@@ -274,7 +274,11 @@ def test_the_queue_updates_live_when_a_conversation_arrives_and_another_agent_cl
         expect(console.waiting(conversation_id)).to_be_visible(timeout=LIVE)
     expect(first.page.locator("#announcer")).to_have_text("มีผู้รอสายใหม่: เว็บแชท ความสำคัญปกติ")
 
-    first.open(conversation_id)
+    # Keyboard only: the queue item is a link; opening it moves the focus to the conversation.
+    first.waiting(conversation_id).get_by_role("link").focus()
+    first.page.keyboard.press("Enter")
+    expect(first.page.get_by_role("heading", name="บทสนทนา")).to_be_focused()
+    expect(first.messages("citizen")).to_have_text(["ขอคุยกับเจ้าหน้าที่"])
     second.open(conversation_id)
     second.page.get_by_role("button", name="รับเรื่อง").click()
     expect(second.mine(conversation_id)).to_be_visible(timeout=LIVE)

@@ -490,7 +490,11 @@
     show($('reassign-form'), isSupervisor() && active);
     renderReassign(conversation);
 
-    $('transcript').replaceChildren(...messages.map(messageItem));
+    // A whole transcript at once is not read out message by message; live additions are.
+    const transcript = $('transcript');
+    transcript.setAttribute('aria-busy', 'true');
+    transcript.replaceChildren(...messages.map(messageItem));
+    setTimeout(() => transcript.removeAttribute('aria-busy'), 0);
     show($('reply-form'), canAct && conversation.state === 'agent');
     renderCannedPicker();
 
