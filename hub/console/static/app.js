@@ -13,6 +13,7 @@
   const LANGUAGE_KEY = 'saphan.console.language';
   const RECONNECT_MIN_MS = 1000;
   const RECONNECT_MAX_MS = 30000;
+  const SIGNED_OUT_CLOSE_CODE = 4401;  // the hub closes the live socket so when the session has ended
   const MAP_URL = 'https://www.openstreetmap.org/';
   const KNOWN_CHANNELS = ['webchat', 'line', 'telegram'];
   const OUTBOUND_STATUSES = ['pending', 'sent', 'failed'];
@@ -23,7 +24,7 @@
   // Signed-in state.
   let me = null;
   let csrfToken = null;
-  let queue = { waiting: [], mine: [] };
+  let queue = { waiting: [], mine: [], claimed: [] };
   let queueReceivedAt = 0;          // performance.now() when the queue arrived: waited times tick from it
   let queueLoaded = false;          // the first queue is not announced
   const unread = new Set();         // conversation ids with messages not yet seen
@@ -275,7 +276,7 @@
   function signedOut(message) {
     me = null;
     csrfToken = null;
-    queue = { waiting: [], mine: [] };
+    queue = { waiting: [], mine: [], claimed: [] };
     queueLoaded = false;
     unread.clear();
     openId = null;
@@ -341,9 +342,10 @@
       if (data.type === 'queue') setQueue(data);
       else if (data.type === 'message') receiveMessage(data.conversation_id, data.message);
     });
-    opened.addEventListener('close', () => {
+    opened.addEventListener('close', (event) => {
       if (socket !== opened) return;  // replaced or signed out
       socket = null;
+      if (event.code === SIGNED_OUT_CLOSE_CODE) { signedOut(t('session_expired')); return; }
       const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** reconnectAttempt);
       reconnectAttempt += 1;
       updateConnection();
@@ -372,7 +374,7 @@
 
   function setQueue(data) {
     const before = new Set(queue.waiting.map((item) => item.conversation_id));
-    queue = { waiting: data.waiting, mine: data.mine };
+    queue = { waiting: data.waiting, mine: data.mine, claimed: data.claimed };
     queueReceivedAt = performance.now();
     if (queueLoaded) {
       data.waiting.filter((item) => !before.has(item.conversation_id)).forEach((item) => {
@@ -388,6 +390,7 @@
     const focusedId = focused ? focused.dataset.conversationId : null;
     renderQueueList($('waiting-list'), $('waiting-empty'), $('waiting-count'), queue.waiting, true);
     renderQueueList($('mine-list'), $('mine-empty'), $('mine-count'), queue.mine, false);
+    renderQueueList($('claimed-list'), $('claimed-empty'), $('claimed-count'), queue.claimed, false);
     if (focusedId) {
       const again = document.querySelector('.queue-item[data-conversation-id="' + CSS.escape(focusedId) + '"] a');
       if (again) again.focus();
@@ -415,6 +418,8 @@
     );
     if (waiting) {
       link.append(element('span', { class: 'waited', 'data-waited-seconds': item.waited_seconds }, ''));
+    } else if (item.assigned_agent && item.assigned_agent.id !== me.id) {
+      link.append(element('span', { class: 'queue-agent' }, t('claimed_by', { name: item.assigned_agent.name })));
     }
     if (unread.has(item.conversation_id)) link.append(element('span', { class: 'badge badge-unread' }, t('unread')));
     li.append(link);
@@ -810,14 +815,22 @@
 
   const RATING_COLOURS = ['#a4262c', '#c75000', '#8a6d00', '#2f7d4a', '#0b5394'];
 
+  function formatDay(iso, options) {
+    return new Date(iso + 'T00:00:00').toLocaleDateString(LOCALES[language], options);
+  }
+
+  /** The report: headline figures, charts per day, tables per agent and per channel (shape: hub/console/views.py). */
   function renderReport() {
-    const days = report.days.map((day) => new Date(day.date + 'T00:00:00').toLocaleDateString(LOCALES[language], { day: 'numeric', month: 'short' }));
+    const { overall, per_day: days } = report;
+    const labels = days.map((day) => formatDay(day.date, { day: 'numeric', month: 'short' }));
+    const long = { day: 'numeric', month: 'long', year: 'numeric' };
     const figures = element('ul', { class: 'report-figures' });
     [
-      [t('report_csat_average'), formatNumber(report.csat.average, 2), t('report_ratings', { n: report.csat.count })],
-      [t('report_containment'), formatPercent(report.containment.rate), t('report_conversations', { n: report.containment.conversations })],
-      [t('report_first_response'), formatSeconds(report.first_response_seconds.p50), t('report_p90', { value: formatSeconds(report.first_response_seconds.p90) })],
-      [t('report_resolution'), formatSeconds(report.resolution_seconds.p50), t('report_p90', { value: formatSeconds(report.resolution_seconds.p90) })]
+      [t('report_csat_average'), formatNumber(overall.csat.average, 2), t('report_ratings', { n: overall.csat.responses })],
+      [t('report_handoffs'), formatNumber(overall.handoffs, 0), ''],
+      [t('report_containment'), formatPercent(overall.containment.rate), t('report_conversations', { n: overall.containment.conversations })],
+      [t('report_first_response'), formatSeconds(overall.first_response_seconds.p50), t('report_p90', { value: formatSeconds(overall.first_response_seconds.p90) })],
+      [t('report_resolution'), formatSeconds(overall.resolution_seconds.p50), t('report_p90', { value: formatSeconds(overall.resolution_seconds.p90) })]
     ].forEach(([name, value, detail]) => {
       const figure = element('li', {}, name);
       figure.append(element('strong', {}, value), element('span', {}, detail));
@@ -825,25 +838,28 @@
     });
     const integer = (value) => formatNumber(value, 0);
     $('report-body').replaceChildren(
+      element('h2', {}, t('report_period', { from: formatDay(report.from, long), to: formatDay(report.to, long) })),
       figures,
       window.SaphanCharts.bars({
-        title: t('report_csat_per_day'), tableCaption: t('report_as_table'), labels: days, max: 5,
-        series: [{ name: t('report_csat_average'), colour: '#0b5394', values: report.days.map((day) => day.csat_average) }],
+        title: t('report_csat_per_day'), tableCaption: t('report_as_table'), labels, max: 5,
+        series: [{ name: t('report_csat_average'), colour: '#0b5394', values: days.map((day) => day.csat.average) }],
         format: (value) => formatNumber(value, 1)
       }),
       window.SaphanCharts.bars({
-        title: t('report_distribution_per_day'), tableCaption: t('report_as_table'), labels: days, format: integer,
+        title: t('report_distribution_per_day'), tableCaption: t('report_as_table'), labels, format: integer,
         series: [1, 2, 3, 4, 5].map((rating) => ({
           name: t('report_rating', { n: rating }), colour: RATING_COLOURS[rating - 1],
-          values: report.days.map((day) => day.csat_distribution[rating] || 0)
+          values: days.map((day) => day.csat.distribution[rating])
         }))
       }),
       window.SaphanCharts.bars({
-        title: t('report_handoffs_per_day'), tableCaption: t('report_as_table'), labels: days, format: integer,
-        series: [{ name: t('report_handoffs'), colour: '#0b5394', values: report.days.map((day) => day.handoffs) }]
+        title: t('report_handoffs_per_day'), tableCaption: t('report_as_table'), labels, format: integer,
+        series: [{ name: t('report_handoffs'), colour: '#0b5394', values: days.map((day) => day.handoffs) }]
       }),
-      breakdownTable('report-per-agent', t('report_per_agent'), t('report_agent'), report.per_agent, (row) => row.agent.name),
-      breakdownTable('report-per-channel', t('report_per_channel'), t('report_channel'), report.per_channel, (row) => labelFor('channel_', row.channel))
+      breakdownTable('report-per-agent', t('report_per_agent'), t('report_agent'), report.per_agent,
+        (row) => (row.agent ? row.agent.name : t('report_unknown_agent')), false),
+      breakdownTable('report-per-channel', t('report_per_channel'), t('report_channel'), report.per_channel,
+        (row) => labelFor('channel_', row.channel), true)
     );
   }
 
@@ -852,31 +868,35 @@
     return rate.toLocaleString(LOCALES[language], { style: 'percent', maximumFractionDigits: 1 });
   }
 
-  /** Per agent or per channel: one row each, the same figures as the totals. */
-  function breakdownTable(id, caption, firstColumn, rows, name) {
+  /** Per agent or per channel: one row each with the same figures as the totals (containment only per channel). */
+  function breakdownTable(id, caption, firstColumn, rows, name, withContainment) {
+    const columns = [
+      ['csat-average', t('report_csat_average'), (row) => formatNumber(row.csat.average, 2)],
+      ['csat-count', t('report_csat_count'), (row) => formatNumber(row.csat.responses, 0)],
+      ['handoffs', t('report_handoffs'), (row) => formatNumber(row.handoffs, 0)],
+      ['first-response-p50', t('report_first_response_p50'), (row) => formatSeconds(row.first_response_seconds.p50)],
+      ['first-response-p90', t('report_first_response_p90'), (row) => formatSeconds(row.first_response_seconds.p90)],
+      ['resolution-p50', t('report_resolution_p50'), (row) => formatSeconds(row.resolution_seconds.p50)],
+      ['resolution-p90', t('report_resolution_p90'), (row) => formatSeconds(row.resolution_seconds.p90)]
+    ];
+    if (withContainment) columns.push(['containment', t('report_containment'), (row) => formatPercent(row.containment.rate)]);
     const table = element('table', { id, class: 'data-table' });
     table.append(element('caption', {}, caption));
     const head = element('tr');
-    [firstColumn, t('report_csat_average'), t('report_csat_count'), t('report_handoffs'),
-      t('report_first_response_p50'), t('report_first_response_p90'), t('report_resolution_p50'), t('report_resolution_p90')]
-      .forEach((title, index) => head.append(element('th', { scope: 'col', class: index ? 'number' : null }, title)));
+    head.append(element('th', { scope: 'col' }, firstColumn));
+    columns.forEach(([, title]) => head.append(element('th', { scope: 'col', class: 'number' }, title)));
     const thead = element('thead');
     thead.append(head);
     const body = element('tbody');
     rows.forEach((row) => {
       const line = element('tr');
       line.append(element('th', { scope: 'row' }, name(row)));
-      [
-        ['csat-average', formatNumber(row.csat_average, 2)], ['csat-count', formatNumber(row.csat_count, 0)],
-        ['handoffs', formatNumber(row.handoffs, 0)],
-        ['first-response-p50', formatSeconds(row.first_response_seconds.p50)], ['first-response-p90', formatSeconds(row.first_response_seconds.p90)],
-        ['resolution-p50', formatSeconds(row.resolution_seconds.p50)], ['resolution-p90', formatSeconds(row.resolution_seconds.p90)]
-      ].forEach(([kind, text]) => line.append(element('td', { class: 'number ' + kind }, text)));
+      columns.forEach(([kind, , value]) => line.append(element('td', { class: 'number ' + kind }, value(row))));
       body.append(line);
     });
     if (!rows.length) {
       const empty = element('tr');
-      empty.append(element('td', { colspan: '8' }, t('no_data')));
+      empty.append(element('td', { colspan: String(columns.length + 1) }, t('no_data')));
       body.append(empty);
     }
     table.append(thead, body);
