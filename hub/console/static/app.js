@@ -193,6 +193,11 @@
     return { status: response.status, data };
   }
 
+  /** Say what went wrong, unless it is already said (no network) or moot (session gone: the sign-in form shows). */
+  function complain(result) {
+    if (result.status !== 401 && result.status !== 0) showAlert(failure(result));
+  }
+
   /** The alert text for an unexpected answer. */
   function failure(result) {
     if (result.status === 403) return t('error_forbidden');
@@ -205,7 +210,7 @@
   async function change(method, path, body, expected) {
     const result = await api(method, path, body);
     if (result.status === expected) { showAlert(''); return result.data === null ? {} : result.data; }
-    if (result.status !== 401 && result.status !== 0) showAlert(failure(result));
+    complain(result);
     return null;
   }
 
@@ -410,7 +415,7 @@
       'aria-current': item.conversation_id === openId ? 'true' : null
     });
     link.append(
-      element('span', { class: 'badge badge-' + item.priority }, labelFor('priority_', item.priority)),
+      element('span', { class: 'badge queue-priority badge-' + item.priority }, labelFor('priority_', item.priority)),
       element('span', { class: 'queue-channel' }, labelFor('channel_', item.channel)),
       element('span', { class: 'queue-language' }, labelFor('language_', item.language)),
       element('span', { class: 'queue-category' }, item.category || t('no_category')),
@@ -445,10 +450,11 @@
     renderQueue();
     const arrived = [];
     arrivedWhileLoading = arrived;
-    const result = await api('GET', '/console/api/conversations/' + encodeURIComponent(id));
+    // Canned replies are fetched again too: supervisors may have changed them since.
+    const [result] = await Promise.all([api('GET', '/console/api/conversations/' + encodeURIComponent(id)), reloadCanned()]);
     if (arrivedWhileLoading === arrived) arrivedWhileLoading = null;
     if (openId !== id) return;  // another one was opened meanwhile
-    if (result.status !== 200) { if (result.status !== 401) showAlert(failure(result)); closeConversation(); return; }
+    if (result.status !== 200) { complain(result); closeConversation(); return; }
     openData = result.data;
     arrived.forEach((message) => upsert(openData.messages, message));
     renderConversation();
@@ -549,10 +555,10 @@
     return li;
   }
 
-  /** A live message: add it to the open transcript (or update its status), else mark its conversation unread. */
+  /** A live message: add it to the open transcript (or update its status); a citizen's elsewhere marks that conversation unread. */
   function receiveMessage(conversationId, message) {
     if (conversationId !== openId) {
-      if (!unread.has(conversationId)) { unread.add(conversationId); renderQueue(); }
+      if (message.sender === 'citizen' && !unread.has(conversationId)) { unread.add(conversationId); renderQueue(); }
       return;
     }
     if (arrivedWhileLoading) arrivedWhileLoading.push(message);
@@ -660,7 +666,7 @@
     const result = await api('POST', '/console/api/conversations/' + encodeURIComponent(id) + '/claim');
     if (result.status === 200) { showResult(''); showAlert(''); announce(t('claimed')); }
     else if (result.status === 409) showResult(t('already_claimed', { name: result.data.by.name }));
-    else if (result.status !== 401) showAlert(failure(result));
+    else complain(result);
     if (openId === id) await openConversation(id);
     if (result.status === 200 && !$('reply-form').hidden) $('reply-text').focus();
   }
@@ -781,7 +787,7 @@
 
   async function reloadCanned() {
     const result = await api('GET', '/console/api/canned_replies');
-    if (result.status !== 200) { showAlert(failure(result)); return; }
+    if (result.status !== 200) { complain(result); return; }
     cannedReplies = result.data;
     renderCannedTable();
     renderCannedPicker();
@@ -807,7 +813,7 @@
     if ($('report-from').value > $('report-to').value) { showAlert(t('report_bad_period')); return; }
     $('report-csv').href = '/console/api/reports.csv?' + reportQuery();
     const result = await api('GET', '/console/api/reports?' + reportQuery());
-    if (result.status !== 200) { if (result.status !== 401) showAlert(failure(result)); return; }
+    if (result.status !== 200) { complain(result); return; }
     showAlert('');
     report = result.data;
     renderReport();
