@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, WebSocketRoute, expect
 
 from channels.webchat.channel import external_id_for
 from tests.integration.stack import HUB_PYTHON, ROOT, Stack, base_environment
@@ -148,6 +148,10 @@ class Citizen:
 
     def bubbles(self, sender: str) -> Locator:
         return self.page.locator(f"#saphan-chat-log .saphan-msg--{sender} .saphan-bubble")
+
+    def say_and_expect(self, text: str, answer: str) -> None:
+        self.say(text)
+        expect(self.bubbles("bot").last).to_have_text(answer, timeout=LIVE)
 
 
 def test_agent_answers_a_citizen_and_the_rating_reaches_the_supervisor_page(sqlite_stack: Stack, pages: Pages) -> None:
@@ -333,3 +337,99 @@ def test_the_console_speaks_english_too(sqlite_stack: Stack, pages: Pages) -> No
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.get_by_role("button", name="ภาษาไทย").click()
     expect(page.get_by_role("button", name="ออกจากระบบ")).to_be_visible()
+
+
+def test_the_bots_summary_the_ticket_notes_and_the_phone_revealed_on_request(sqlite_stack: Stack, pages: Pages) -> None:
+    stack = sqlite_stack
+    agent = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ ใจดี")).sign_in()
+    citizen = Citizen(pages.open(), stack)
+    citizen.say_and_expect("ถนนหน้าบ้านเป็นหลุมใหญ่ครับ อยากแจ้งเรื่อง", "กรุณาเล่ารายละเอียดของปัญหาค่ะ")
+    citizen.say_and_expect("หลุมลึกประมาณ 30 ซม. มอเตอร์ไซค์ล้มไปแล้วสองคัน", "ปัญหาอยู่ที่ไหนคะ (เช่น ซอย ถนน จุดสังเกต)")
+    citizen.say_and_expect("ซอยสุขุมวิท 71 หน้าร้านสะดวกซื้อ", "ขอเบอร์โทรศัพท์สำหรับติดต่อกลับค่ะ (ไม่บังคับ กด ข้าม ได้)")
+    citizen.say("081 234 5678")
+    citizen.bubbles("bot").last.locator("xpath=..").get_by_role("button", name="ถูกต้อง ส่งเรื่อง").click(timeout=LIVE)
+    expect(citizen.bubbles("bot").last).to_contain_text("เลขที่เรื่องของท่านคือ", timeout=LIVE)
+    [ticket] = stack.rows(
+        "SELECT reference FROM tickets WHERE description = :description ORDER BY created_at DESC LIMIT 1",
+        description="หลุมลึกประมาณ 30 ซม. มอเตอร์ไซค์ล้มไปแล้วสองคัน",
+    )
+    conversation_id = citizen.ask_for_a_human()
+
+    expect(agent.waiting(conversation_id)).to_be_visible(timeout=LIVE)
+    agent.open(conversation_id)
+    expect(agent.page.locator("#ticket")).to_contain_text(ticket["reference"])
+    expect(agent.page.locator("#summary")).to_contain_text("สิ่งที่ประชาชนถามล่าสุด")
+    # The whole transcript, the complaint included.
+    expect(agent.messages("citizen").first).to_have_text("ถนนหน้าบ้านเป็นหลุมใหญ่ครับ อยากแจ้งเรื่อง")
+    expect(agent.page.locator("#phone-number")).to_have_text("081-XXX-XX78")
+    expect(agent.page.get_by_role("button", name="แสดงเบอร์เต็ม")).to_be_hidden()  # not before claiming
+
+    agent.page.get_by_role("button", name="รับเรื่อง").click()
+    expect(agent.mine(conversation_id)).to_be_visible(timeout=LIVE)
+    agent.page.get_by_role("button", name="แสดงเบอร์เต็ม").click()
+    expect(agent.page.locator("#phone-number")).to_have_text("081-234-5678")
+    expect(agent.page.get_by_role("button", name="แสดงเบอร์เต็ม")).to_be_hidden()
+
+    # An internal note is marked as such and never reaches the citizen.
+    expect(agent.page.locator(".notes-warning")).to_have_text("บันทึกภายในไม่ถูกส่งถึงประชาชน เห็นได้เฉพาะเจ้าหน้าที่")
+    agent.page.get_by_label("เพิ่มบันทึกภายใน").fill("ประชาชนเคยแจ้งเรื่องนี้แล้ว ให้ติดตามกับกองช่าง")
+    agent.page.get_by_role("button", name="บันทึก", exact=True).click()
+    expect(agent.page.locator("#notes .note .message-text")).to_have_text(["ประชาชนเคยแจ้งเรื่องนี้แล้ว ให้ติดตามกับกองช่าง"])
+    expect(agent.page.locator("#notes .note .message-sender")).to_have_text([agent.user.name])
+
+    # Handing back: the bot answers the citizen again, the conversation leaves the agent's list.
+    agent.page.get_by_role("button", name="ส่งคืนให้บอท").click()
+    expect(agent.mine(conversation_id)).to_have_count(0, timeout=LIVE)
+    expect(agent.page.locator("#conversation-facts")).to_contain_text("บอทตอบ")
+    expect(citizen.page.locator("#saphan-chat-log")).not_to_contain_text("กองช่าง")
+    expect(citizen.bubbles("system").last).to_have_text(
+        "เจ้าหน้าที่ส่งการสนทนากลับให้ระบบตอบกลับอัตโนมัติแล้วค่ะ ต้องการอะไรเพิ่มเติม พิมพ์มาได้เลยค่ะ", timeout=LIVE
+    )
+    citizen.say_and_expect("สวัสดีค่ะ", "สวัสดีค่ะ ยินดีให้บริการค่ะ ต้องการแจ้งเรื่องร้องเรียน หรือติดตามเรื่องที่แจ้งไว้คะ")
+    assert pages.dialogs == []
+
+
+def test_a_supervisor_reassigns_and_sees_who_holds_each_conversation(sqlite_stack: Stack, pages: Pages) -> None:
+    stack = sqlite_stack
+    supervisor = Console(pages.open(), stack, create_user(stack, "supervisor", "หัวหน้า วิไล")).sign_in()
+    agent = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ รับต่อ")).sign_in()
+    citizen = Citizen(pages.open(), stack)
+    conversation_id = citizen.ask_for_a_human()
+
+    expect(supervisor.waiting(conversation_id)).to_be_visible(timeout=LIVE)
+    supervisor.open(conversation_id)
+    supervisor.page.get_by_label("มอบหมายให้").select_option(label=f"{agent.user.name} (เจ้าหน้าที่)")
+    supervisor.page.get_by_role("button", name="มอบหมาย", exact=True).click()
+
+    expect(agent.mine(conversation_id)).to_be_visible(timeout=LIVE)
+    held = supervisor.page.locator(f'#claimed-list .queue-item[data-conversation-id="{conversation_id}"]')
+    expect(held.locator(".queue-agent")).to_have_text(f"ดูแลโดย {agent.user.name}", timeout=LIVE)
+    expect(supervisor.waiting(conversation_id)).to_have_count(0)
+    expect(supervisor.page.locator("#conversation-facts")).to_contain_text(agent.user.name)
+    # Agents do not see the others' conversations.
+    expect(agent.page.locator("#claimed-list")).to_be_hidden()
+
+
+def test_live_updates_come_back_after_the_connection_drops(sqlite_stack: Stack, pages: Pages) -> None:
+    stack = sqlite_stack
+    page = pages.open()
+    sockets: list[WebSocketRoute] = []
+
+    def through_to_the_hub(socket: WebSocketRoute) -> None:
+        socket.connect_to_server()  # every frame passes unchanged; the test can cut the page's side
+        sockets.append(socket)
+
+    page.route_web_socket(re.compile(r"/console/ws$"), through_to_the_hub)
+    agent = Console(page, stack, create_user(stack, "agent", "เจ้าหน้าที่ สัญญาณ")).sign_in()
+    expect(page.locator("#connection")).to_be_hidden()
+    assert len(sockets) == 1
+
+    sockets[0].close(code=1011, reason="network lost")
+    expect(page.locator("#connection")).to_have_text("การอัปเดตสดขาดหาย กำลังเชื่อมต่อใหม่…")
+    expect(page.locator("#connection")).to_be_hidden(timeout=LIVE)
+    assert len(sockets) == 2
+
+    citizen = Citizen(pages.open(), stack)
+    conversation_id = citizen.ask_for_a_human()
+    expect(agent.waiting(conversation_id)).to_be_visible(timeout=LIVE)
+    agent.assert_never_reloaded()

@@ -202,6 +202,7 @@
   function failure(result) {
     if (result.status === 403) return t('error_forbidden');
     if (result.status === 404) return t('error_not_found');
+    if (result.status === 409) return t('error_conflict');
     if (result.status === 422 && result.data && result.data.message) return t('error_invalid', { detail: result.data.message });
     return t('error_generic', { status: result.status });
   }
@@ -261,15 +262,8 @@
     showAlert('');
     connect();
     tickTimer = setInterval(tickWaited, 1000);
-    const [queueResult, cannedResult] = await Promise.all([
-      api('GET', '/console/api/queue'), api('GET', '/console/api/canned_replies')
-    ]);
+    const [queueResult] = await Promise.all([api('GET', '/console/api/queue'), reloadCanned()]);
     if (queueResult.status === 200 && !queueLoaded) setQueue(queueResult.data);
-    if (cannedResult.status === 200) { cannedReplies = cannedResult.data; renderCannedPicker(); renderCannedTable(); }
-    if (isSupervisor()) {
-      const agentsResult = await api('GET', '/console/api/agents');
-      if (agentsResult.status === 200) agents = agentsResult.data;
-    }
     route();
   }
 
@@ -450,8 +444,10 @@
     renderQueue();
     const arrived = [];
     arrivedWhileLoading = arrived;
-    // Canned replies are fetched again too: supervisors may have changed them since.
-    const [result] = await Promise.all([api('GET', '/console/api/conversations/' + encodeURIComponent(id)), reloadCanned()]);
+    // Canned replies and staff are fetched again too: they may have changed since.
+    const [result] = await Promise.all([
+      api('GET', '/console/api/conversations/' + encodeURIComponent(id)), reloadCanned(), isSupervisor() && reloadAgents()
+    ]);
     if (arrivedWhileLoading === arrived) arrivedWhileLoading = null;
     if (openId !== id) return;  // another one was opened meanwhile
     if (result.status !== 200) { complain(result); closeConversation(); return; }
@@ -497,7 +493,7 @@
 
     show($('claim'), conversation.state === 'waiting');
     show($('resolve'), canAct && conversation.state === 'agent');
-    show($('hand-back'), canAct && active);
+    show($('hand-back'), canAct && conversation.state === 'agent');
     show($('reassign-form'), isSupervisor() && active);
     renderReassign(conversation);
 
@@ -648,6 +644,12 @@
       element('option', { value: agent.id }, agent.name + ' (' + labelFor('role_', agent.role) + ')')));
   }
 
+  /** Staff a supervisor can reassign to. */
+  async function reloadAgents() {
+    const result = await api('GET', '/console/api/agents');
+    if (result.status === 200) agents = result.data; else complain(result);
+  }
+
   function showResult(text) {
     const result = $('claim-result');
     result.textContent = text;
@@ -657,7 +659,8 @@
   async function conversationAction(action, body, expected) {
     const id = openId;
     const data = await change('POST', '/console/api/conversations/' + encodeURIComponent(id) + '/' + action, body, expected);
-    if (data !== null && openId === id) await openConversation(id);
+    // Reloaded either way: after a refusal (someone else acted first) the view shows what is true now.
+    if (openId === id) await openConversation(id);
     return data;
   }
 
@@ -665,7 +668,7 @@
     const id = openId;
     const result = await api('POST', '/console/api/conversations/' + encodeURIComponent(id) + '/claim');
     if (result.status === 200) { showResult(''); showAlert(''); announce(t('claimed')); }
-    else if (result.status === 409) showResult(t('already_claimed', { name: result.data.by.name }));
+    else if (result.status === 409 && result.data.by) showResult(t('already_claimed', { name: result.data.by.name }));
     else complain(result);
     if (openId === id) await openConversation(id);
     if (result.status === 200 && !$('reply-form').hidden) $('reply-text').focus();
