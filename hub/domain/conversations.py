@@ -15,12 +15,12 @@ PHOTO_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image
 
 
 class ConversationState(StrEnum):
-    """Who answers the citizen. Only ``BOT`` is used until agents exist."""
+    """Who answers the citizen (hub.domain.handoff.TRANSITIONS says how it changes)."""
 
     BOT = "bot"
     WAITING = "waiting"  # handed off, waiting for an agent
     AGENT = "agent"
-    CLOSED = "closed"
+    CLOSED = "closed"  # resolved by an agent; the citizen's next message opens a new conversation
 
 
 class Sender(StrEnum):
@@ -119,6 +119,7 @@ class Message:
     kind: MessageKind = MessageKind.TEXT
     media_id: str | None = None  # a photo in the media store
     location: Location | None = None
+    agent_id: str | None = None  # who wrote an agent reply
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class Conversation:
     state: ConversationState
     language: Language
     created_at: datetime
+    assigned_agent_id: str | None = None  # the agent answering, while the state is agent
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ DUMMY_ENV = {
 }
 SECRET_VARS = tuple(DUMMY_ENV)
 # Variables of ours that must not leak in from the developer's shell.
-SCRUBBED_VARS = SECRET_VARS + ("PUBLIC_BASE_URL", "DATABASE_URL")
+CHANNEL_VARS = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
+SCRUBBED_VARS = SECRET_VARS + CHANNEL_VARS + ("PUBLIC_BASE_URL", "DATABASE_URL")
 
 EXPECTED_SERVICES = {"hub", "rasa", "actions", "postgres"}
 RASA_SERVICES = {"rasa", "actions"}
@@ -265,6 +266,7 @@ def test_hub_environment_and_build(config):
     assert env["HUB_PORT"] == "8000"
     assert env["HUB_INTERNAL_SECRET"] == DUMMY_ENV["HUB_INTERNAL_SECRET"]
     assert env["PUBLIC_BASE_URL"]
+    assert {name: env[name] for name in CHANNEL_VARS} == dict.fromkeys(CHANNEL_VARS, "")  # off unless set
     build = hub["build"]
     assert Path(build["context"]).resolve() == REPO
     assert (Path(build["context"]) / build["dockerfile"]).resolve() == HUB_DOCKERFILE
@@ -326,13 +328,16 @@ def test_config_fails_when_a_secret_is_empty(tmp_path, empty):
 
 
 def test_compose_file_contains_no_literal_secret(raw_config):
-    """Every secret-looking value is a mandatory ${VAR:?...} substitution."""
+    """Every secret-looking value is a substitution from the environment: mandatory
+    (${VAR:?...}), or empty by default for an optional channel's credentials (${VAR:-})."""
     secretish = re.compile(r"SECRET|PASSWORD|TOKEN|API_KEY|PRIVATE", re.I)
     mandatory = {v: re.compile(r"\$\{" + v + r":\?[^}]+\}") for v in SECRET_VARS}
     seen = set()
     for name, svc in raw_config["services"].items():
         for key, value in env_of(svc).items():
-            if secretish.search(key):
+            if key in CHANNEL_VARS:
+                assert value == f"${{{key}:-}}", f"{name}.{key} must be ${{{key}:-}}, got {value!r}"
+            elif secretish.search(key):
                 assert re.fullmatch(r"\$\{(\w+):\?[^}]+\}", value), (
                     f"{name}.{key} must be a mandatory ${{VAR:?message}} "
                     f"substitution, got {value!r}"

@@ -75,6 +75,24 @@ async def chat(stack: Stack) -> AsyncIterator[Chat]:
     await session.close()
 
 
+@pytest.fixture(scope="session")
+def impatient_stack(sqlite_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A second hub on its own database, sharing the bot, where a conversation nobody claims
+    for three seconds is offered a ticket (HANDOFF_TIMEOUT_MINUTES)."""
+    workdir = tmp_path_factory.mktemp("impatient")
+    hub = Stack(
+        f"sqlite:///{workdir / 'hub.db'}",
+        workdir,
+        rasa_url=sqlite_stack.rasa_url,
+        hub_settings={"HANDOFF_TIMEOUT_MINUTES": "0.05"},
+    )
+    try:
+        hub.start_hub()
+        yield hub
+    finally:
+        hub.stop()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, driven by Playwright."""
