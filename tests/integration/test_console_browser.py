@@ -7,7 +7,6 @@ database; every test makes its own, so the figures it checks on the report page 
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, WebSocketRoute, expect
 
 from channels.webchat.channel import external_id_for
-from tests.integration.stack import HUB_PYTHON, ROOT, Stack, base_environment
+from tests.integration.stack import Stack
 
 PASSWORD = "ม้าลายกินหญ้า-7-correct-horse"
 LIVE = 20_000  # ms: a live update or a bot answer through the real stack
@@ -34,16 +33,7 @@ class StaffUser:
 def create_user(stack: Stack, role: str, name: str) -> StaffUser:
     token = uuid.uuid4().hex[:8]
     user = StaffUser(f"{role}-{token}@example.go.th", f"{name} {token}", role)
-    subprocess.run(
-        [str(HUB_PYTHON), "-m", "hub.console.users", "create", "--email", user.email, "--name", user.name]
-        + ["--role", role, "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        cwd=ROOT,
-        env=base_environment(DATABASE_URL=stack.database_url),
-        check=True,
-        capture_output=True,
-    )
+    stack.create_user(user.email, user.name, role, PASSWORD)
     return user
 
 
@@ -357,7 +347,9 @@ def test_the_bots_summary_the_ticket_notes_and_the_phone_revealed_on_request(sql
 
     expect(agent.waiting(conversation_id)).to_be_visible(timeout=LIVE)
     agent.open(conversation_id)
-    expect(agent.page.locator("#ticket")).to_contain_text(ticket["reference"])
+    expect(agent.page.locator("#ticket dd")).to_contain_text(
+        [ticket["reference"], "หลุมลึกประมาณ 30 ซม. มอเตอร์ไซค์ล้มไปแล้วสองคัน", "ซอยสุขุมวิท 71 หน้าร้านสะดวกซื้อ"]
+    )
     expect(agent.page.locator("#summary")).to_contain_text("สิ่งที่ประชาชนถามล่าสุด")
     # The whole transcript, the complaint included.
     expect(agent.messages("citizen").first).to_have_text("ถนนหน้าบ้านเป็นหลุมใหญ่ครับ อยากแจ้งเรื่อง")

@@ -608,6 +608,8 @@
       [t('ticket_reference'), ticket.reference],
       [t('ticket_status'), ticket.status],
       [t('ticket_category'), ticket.category],
+      [t('ticket_description'), ticket.description],
+      [t('ticket_place'), ticket.location],
       [t('ticket_created'), formatTime(ticket.created_at)],
       [t('ticket_location'), coordinates ? mapLink(coordinates.latitude, coordinates.longitude, t('map_link')) : null],
       [t('ticket_photos'), photos.childNodes.length ? photos : null]
