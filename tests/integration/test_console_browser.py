@@ -425,3 +425,20 @@ def test_live_updates_come_back_after_the_connection_drops(sqlite_stack: Stack, 
     conversation_id = citizen.ask_for_a_human()
     expect(agent.waiting(conversation_id)).to_be_visible(timeout=LIVE)
     agent.assert_never_reloaded()
+
+
+def test_a_reply_the_citizen_cannot_receive_shows_as_failed_with_the_reason(sqlite_stack: Stack, pages: Pages) -> None:
+    stack = sqlite_stack
+    agent = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ ส่งไม่ถึง")).sign_in()
+    citizen = Citizen(pages.open(), stack)
+    conversation_id = citizen.ask_for_a_human()
+    expect(agent.waiting(conversation_id)).to_be_visible(timeout=LIVE)
+    agent.open(conversation_id)
+    agent.page.get_by_role("button", name="รับเรื่อง").click()
+    expect(agent.mine(conversation_id)).to_be_visible(timeout=LIVE)
+
+    citizen.page.close()  # the web chat is gone: nothing can be delivered
+    agent.reply("ยังอยู่ในสายไหมคะ")
+    expect(agent.page.locator("#transcript .message-agent .message-status")).to_have_text(
+        ["ส่งไม่สำเร็จ: no open web chat; shown when the citizen reconnects"], timeout=LIVE
+    )

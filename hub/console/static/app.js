@@ -13,9 +13,8 @@
   const LANGUAGE_KEY = 'saphan.console.language';
   const RECONNECT_MIN_MS = 1000;
   const RECONNECT_MAX_MS = 30000;
-  const SIGNED_OUT_CLOSE_CODE = 4401;  // the hub closes the live socket so when the session has ended
+  const SIGNED_OUT_CLOSE_CODE = 4401;  // the hub closes the live socket with this when the session has ended
   const MAP_URL = 'https://www.openstreetmap.org/';
-  const KNOWN_CHANNELS = ['webchat', 'line', 'telegram'];
   const OUTBOUND_STATUSES = ['pending', 'sent', 'failed'];
 
   const strings = {};
@@ -283,6 +282,7 @@
     report = null;
     clearInterval(tickTimer);
     clearTimeout(reconnectTimer);
+    reconnectAttempt = 0;
     if (socket) { const closing = socket; socket = null; closing.close(); }
     updateConnection();
     [$('nav'), $('whoami'), $('sign-out')].forEach((node) => show(node, false));
@@ -308,7 +308,7 @@
     const [view, id] = location.hash.replace(/^#/, '').split('/');
     if (view === 'reports' && isSupervisor()) {
       showOnly('reports');
-      if (!report) loadReport();
+      loadReport();  // figures change all the time: fresh on every visit
     } else if (view === 'canned' && isSupervisor()) {
       showOnly('canned');
     } else {
@@ -332,7 +332,10 @@
       const wasReconnect = reconnectAttempt > 0;
       reconnectAttempt = 0;
       updateConnection();
-      if (wasReconnect && openId) openConversation(openId);  // catch up on what was missed
+      if (wasReconnect) {
+        showAlert('');  // what the failed attempts said no longer holds
+        if (openId) openConversation(openId);  // catch up on what was missed
+      }
     });
     opened.addEventListener('message', (event) => {
       if (socket !== opened) return;
@@ -365,7 +368,7 @@
   function updateConnection() {
     const status = $('connection');
     const lost = Boolean(me) && reconnectAttempt > 0;
-    status.textContent = lost && strings[language] ? t('connection_lost') : '';
+    status.textContent = lost ? t('connection_lost') : '';
     show(status, lost);
   }
 
@@ -501,6 +504,7 @@
     const transcript = $('transcript');
     transcript.setAttribute('aria-busy', 'true');
     transcript.replaceChildren(...messages.map(messageItem));
+    transcript.scrollTop = transcript.scrollHeight;  // the latest messages first in view
     setTimeout(() => transcript.removeAttribute('aria-busy'), 0);
     show($('reply-form'), canAct && conversation.state === 'agent');
     renderCannedPicker();
