@@ -132,7 +132,7 @@ class Desk:
             taken = await self._store.queue_item(conversation_id)
             if taken is not None and taken.assigned_agent is not None:
                 raise Conflict("already_claimed", taken.assigned_agent)
-            raise Conflict("not_waiting")
+            raise Conflict("not_in_queue")
         log.info("conversation %s claimed by agent %s", conversation_id, agent.id)
         self._events.publish(QueueChanged())
         await self._tell_citizen(item, "handoff.claimed")

@@ -61,6 +61,8 @@ class Handoffs:
         )
         self._events.publish(QueueChanged())
         position = queue_position(await self._store.queue_items(), conversation_id)
+        if position is None:  # an agent claimed it already: they say so themselves
+            return
         notice = waiting_notice(language, now, self._office_hours, position)
         await self._outbox.send(identity, conversation_id, Sender.SYSTEM, [notice], language)
 

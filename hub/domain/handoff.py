@@ -123,10 +123,12 @@ def queue_order(items: Iterable[QueueItem]) -> list[QueueItem]:
     return sorted(items, key=lambda item: (item.priority is not Priority.HIGH, item.waiting_since))
 
 
-def queue_position(items: Iterable[QueueItem], conversation_id: str) -> int:
-    """1 for the next conversation to be answered; counts only those still waiting."""
+def queue_position(items: Iterable[QueueItem], conversation_id: str) -> int | None:
+    """1 for the next conversation to be answered; counts only those still waiting (None: not waiting)."""
     waiting = [item for item in queue_order(items) if item.state is ConversationState.WAITING]
-    return next(position for position, item in enumerate(waiting, start=1) if item.conversation_id == conversation_id)
+    return next(
+        (position for position, item in enumerate(waiting, start=1) if item.conversation_id == conversation_id), None
+    )
 
 
 def waiting_notice(language: Language, now: datetime, hours: OfficeHours, position: int) -> Reply:

@@ -82,6 +82,7 @@ def test_the_queue_position_counts_only_conversations_still_waiting() -> None:
     assert queue_position(items, "urgent") == 1
     assert queue_position(items, "first") == 2
     assert queue_position(items, "me") == 3
+    assert queue_position(items, "claimed") is None
 
 
 def test_sensitive_conversations_are_for_supervisors_and_their_owner() -> None:
