@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, WebSocketRoute, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, WebSocketRoute, expect
 
 from channels.webchat.channel import external_id_for
 from tests.integration.stack import Stack
@@ -442,3 +442,31 @@ def test_a_reply_the_citizen_cannot_receive_shows_as_failed_with_the_reason(sqli
     expect(agent.page.locator("#transcript .message-agent .message-status")).to_have_text(
         ["ส่งไม่สำเร็จ: no open web chat; shown when the citizen reconnects"], timeout=LIVE
     )
+
+
+def test_a_delivered_reply_stays_delivered_when_the_answer_to_sending_it_comes_late(
+    sqlite_stack: Stack, pages: Pages
+) -> None:
+    stack = sqlite_stack
+    agent = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ ช้า")).sign_in()
+    citizen = Citizen(pages.open(), stack)
+    conversation_id = citizen.ask_for_a_human()
+    expect(agent.waiting(conversation_id)).to_be_visible(timeout=LIVE)
+    agent.open(conversation_id)
+    agent.page.get_by_role("button", name="รับเรื่อง").click()
+    expect(agent.mine(conversation_id)).to_be_visible(timeout=LIVE)
+
+    status = agent.page.locator("#transcript .message-agent .message-status")
+
+    def answer_late(route: Route) -> None:
+        response = route.fetch()  # the real hub stores the reply ("pending") and delivers it
+        # The live events got there first: the reply is in the transcript, already delivered.
+        expect(status).to_have_text(["ส่งแล้ว"], timeout=LIVE)
+        route.fulfill(response=response)
+
+    agent.page.route(re.compile(r"/reply$"), answer_late)
+    agent.reply("มาช้ายังดีกว่าไม่มา")
+    expect(agent.page.get_by_label("ตอบกลับประชาชน")).to_have_value("", timeout=LIVE)  # the late answer is in
+    expect(agent.messages("agent")).to_have_text(["มาช้ายังดีกว่าไม่มา"])
+    expect(status).to_have_text(["ส่งแล้ว"])
+    expect(citizen.bubbles("agent")).to_have_text(["มาช้ายังดีกว่าไม่มา"])

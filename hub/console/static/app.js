@@ -16,6 +16,7 @@
   const SIGNED_OUT_CLOSE_CODE = 4401;  // the hub closes the live socket with this when the session has ended
   const MAP_URL = 'https://www.openstreetmap.org/';
   const OUTBOUND_STATUSES = ['pending', 'sent', 'failed'];
+  const FIRST_STATUSES = ['pending', 'received'];  // a message's status when stored, before sending or answering
 
   const strings = {};
   let language = LANGUAGES.includes(storedLanguage()) ? storedLanguage() : 'th';
@@ -151,6 +152,14 @@
       if (value instanceof Node) definition.append(value); else definition.textContent = String(value);
       list.append(definition);
     });
+  }
+
+  /** Term/definition pairs as a new list in the container, or "none" when there are none. */
+  function factsOrNone(container, facts) {
+    if (!facts.length) { container.replaceChildren(element('p', { class: 'empty' }, t('none'))); return; }
+    const list = element('dl', { class: 'facts' });
+    fillFacts(list, facts);
+    container.replaceChildren(list);
   }
 
   function show(node, visible) { node.hidden = !visible; }
@@ -459,11 +468,17 @@
     renderConversation();
   }
 
-  /** Put a message in a list: replaces the one with its id (a status change), else appends. Answers whether it was new. */
+  /**
+   * Put a message in a list: replaces the one with its id (a status change), else appends. Answers whether
+   * it was new. A status never goes back to a first one: the live "sent" can overtake the answer to the
+   * request that stored the reply as "pending".
+   */
   function upsert(messages, message) {
     const index = messages.findIndex((known) => known.id === message.id);
-    if (index >= 0) messages[index] = message; else messages.push(message);
-    return index < 0;
+    if (index < 0) { messages.push(message); return true; }
+    const goesBack = FIRST_STATUSES.includes(message.status) && !FIRST_STATUSES.includes(messages[index].status);
+    if (!goesBack) messages[index] = message;
+    return false;
   }
 
   function closeConversation() {
@@ -568,15 +583,16 @@
       transcript.append(messageItem(message));
       transcript.lastElementChild.scrollIntoView({ block: 'nearest' });
     } else {
-      transcript.querySelector('[data-message-id="' + CSS.escape(message.id) + '"]').replaceWith(messageItem(message));
+      const kept = openData.messages.find((known) => known.id === message.id);
+      transcript.querySelector('[data-message-id="' + CSS.escape(message.id) + '"]').replaceWith(messageItem(kept));
     }
   }
 
   /** The bot's summary: any JSON object, shown as nested term/definition lists. */
   function renderSummary(summary) {
-    const list = $('summary');
-    if (!summary || !Object.keys(summary).length) { fillFacts(list, [[t('summary'), t('none')]]); return; }
-    fillFacts(list, Object.entries(summary).map(([key, value]) => [labelFor('summary_', key), summaryValue(value)]));
+    factsOrNone($('summary'), Object.entries(summary || {}).map(([key, value]) => [
+      labelFor('summary_', key), key === 'language' ? labelFor('language_', value) : summaryValue(value)
+    ]));
   }
 
   function summaryValue(value) {
@@ -599,7 +615,7 @@
   }
 
   function renderTicket(ticket) {
-    if (!ticket) { fillFacts($('ticket'), [[t('ticket'), t('none')]]); return; }
+    if (!ticket) { factsOrNone($('ticket'), []); return; }
     const photos = element('span');
     (ticket.photos || []).forEach((mediaId, index) => {
       photos.append(element('img', {
@@ -608,7 +624,7 @@
       }));
     });
     const coordinates = ticket.coordinates;
-    fillFacts($('ticket'), [
+    factsOrNone($('ticket'), [
       [t('ticket_reference'), ticket.reference],
       [t('ticket_status'), ticket.status],
       [t('ticket_category'), ticket.category],
@@ -861,14 +877,14 @@
         format: (value) => formatNumber(value, 1)
       }),
       window.SaphanCharts.bars({
-        title: t('report_distribution_per_day'), tableCaption: t('report_as_table'), labels, format: integer,
+        title: t('report_distribution_per_day'), tableCaption: t('report_as_table'), labels, format: integer, counts: true,
         series: [1, 2, 3, 4, 5].map((rating) => ({
           name: t('report_rating', { n: rating }), colour: RATING_COLOURS[rating - 1],
           values: days.map((day) => day.csat.distribution[rating])
         }))
       }),
       window.SaphanCharts.bars({
-        title: t('report_handoffs_per_day'), tableCaption: t('report_as_table'), labels, format: integer,
+        title: t('report_handoffs_per_day'), tableCaption: t('report_as_table'), labels, format: integer, counts: true,
         series: [{ name: t('report_handoffs'), colour: '#0b5394', values: days.map((day) => day.handoffs) }]
       }),
       breakdownTable('report-per-agent', t('report_per_agent'), t('report_agent'), report.per_agent,

@@ -1,8 +1,9 @@
 /*
  * Bar charts as inline SVG for the console's report page (no chart library).
  *
- * SaphanCharts.bars({title, labels, series: [{name, colour, values}], max, format})
- * draws one bar per label, the series stacked, and answers the <figure>: the
+ * SaphanCharts.bars({title, labels, series: [{name, colour, values}], max, format, counts, tableCaption})
+ * draws one bar per label, the series stacked (``counts``: whole numbers, so no
+ * axis line at a fraction), and answers the <figure>: the
  * SVG is an image named by the title, followed by the same figures as a table
  * for screen readers and keyboard users.
  */
@@ -36,7 +37,7 @@
     return [1, 2, 5, 10].map((step) => step * power).find((candidate) => candidate >= value);
   }
 
-  function bars({ title, labels, series, max, format, tableCaption }) {
+  function bars({ title, labels, series, max, format, counts, tableCaption }) {
     const totals = labels.map((label, index) => series.reduce((sum, one) => sum + (one.values[index] || 0), 0));
     const top = max || niceMax(Math.max(0, ...totals));
     const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
@@ -46,7 +47,7 @@
     const y = (value) => MARGIN.top + plotHeight - (value / top) * plotHeight;
 
     const svg = svgElement('svg', { viewBox: '0 0 ' + WIDTH + ' ' + HEIGHT, class: 'chart', role: 'img', 'aria-label': title });
-    [0, top / 2, top].forEach((tick) => {
+    [0, top / 2, top].filter((tick) => !counts || Number.isInteger(tick)).forEach((tick) => {
       svg.append(svgElement('line', { class: 'axis', x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y(tick), y2: y(tick), 'stroke-dasharray': tick ? '3 3' : '' }));
       svg.append(svgElement('text', { x: MARGIN.left - 6, y: y(tick) + 4, 'text-anchor': 'end' }, format(tick)));
     });
