@@ -6,11 +6,13 @@ database; every test makes its own, so the figures it checks on the report page 
 
 from __future__ import annotations
 
+import csv
 import re
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, WebSocketRoute, expect
@@ -49,7 +51,14 @@ class Pages:
         context = self.browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok")
         self.contexts.append(context)
         page = context.new_page()
-        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        # Confirmations (deleting a canned reply) are accepted; any other dialog would be a defect.
+        page.on(
+            "dialog",
+            lambda dialog: (
+                self.dialogs.append(f"{dialog.type}: {dialog.message}"),
+                dialog.accept() if dialog.type == "confirm" else dialog.dismiss(),
+            ),
+        )
         return page
 
     def close(self) -> None:
@@ -210,10 +219,14 @@ def test_agent_answers_a_citizen_and_the_rating_reaches_the_supervisor_page(sqli
     expect(agent.mine(conversation_id)).to_have_count(0, timeout=LIVE)
 
     # The citizen rates 4 with the chat's buttons, then comments.
-    rating = citizen.page.locator("#saphan-chat-log .saphan-msg--system, #saphan-chat-log .saphan-msg--bot").last
-    rating.get_by_role("button", name=re.compile(r"^4\b")).click(timeout=LIVE)
+    rating = citizen.page.locator("#saphan-chat-log .saphan-msg", has_text="ท่านพอใจกับการให้บริการครั้งนี้แค่ไหนคะ")
+    expect(rating.get_by_role("button")).to_have_text(["1", "2", "3", "4", "5"], timeout=LIVE)
+    rating.get_by_role("button", name="4", exact=True).click()
+    expect(citizen.page.locator("#saphan-chat-log .saphan-msg").last).to_contain_text(
+        "มีอะไรอยากบอกเพิ่มเติมไหมคะ", timeout=LIVE
+    )
     citizen.say("เจ้าหน้าที่สุภาพมาก")
-    expect(citizen.bubbles("citizen").last).to_have_text("เจ้าหน้าที่สุภาพมาก")
+    expect(citizen.page.locator("#saphan-chat-log .saphan-msg").last).to_contain_text("ขอบคุณสำหรับคำตอบค่ะ", timeout=LIVE)
 
     # The rating is on the supervisor's report, in the agent's row.
     supervisor.page.get_by_role("link", name="รายงาน").click()
@@ -221,6 +234,13 @@ def test_agent_answers_a_citizen_and_the_rating_reaches_the_supervisor_page(sqli
     expect(row).to_be_visible(timeout=LIVE)
     expect(row.locator("td.csat-average")).to_have_text("4.00")
     expect(row.locator("td.csat-count")).to_have_text("1")
+    for chart in ("ความพึงพอใจเฉลี่ยรายวัน", "การกระจายคะแนนความพึงพอใจรายวัน", "จำนวนการส่งต่อเจ้าหน้าที่รายวัน"):
+        expect(supervisor.page.get_by_role("img", name=chart)).to_be_visible()
+    with supervisor.page.expect_download() as download:
+        supervisor.page.get_by_role("link", name="ดาวน์โหลด CSV").click()
+    rows = list(csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines()))
+    [agent_row] = [row for row in rows if row["scope"] == "agent" and row["key"] == agent.user.email]
+    assert (agent_row["csat_responses"], agent_row["csat_average"], agent_row["csat_4"]) == ("1", "4.0", "1")
 
     for console in (agent, supervisor):
         console.assert_never_reloaded()
@@ -470,3 +490,39 @@ def test_a_delivered_reply_stays_delivered_when_the_answer_to_sending_it_comes_l
     expect(agent.messages("agent")).to_have_text(["มาช้ายังดีกว่าไม่มา"])
     expect(status).to_have_text(["ส่งแล้ว"])
     expect(citizen.bubbles("agent")).to_have_text(["มาช้ายังดีกว่าไม่มา"])
+
+
+def test_supervisors_keep_canned_replies_in_thai_and_english(sqlite_stack: Stack, pages: Pages) -> None:
+    stack = sqlite_stack
+    supervisor = Console(pages.open(), stack, create_user(stack, "supervisor", "หัวหน้า ข้อความ")).sign_in()
+    page = supervisor.page
+    page.get_by_role("link", name="ข้อความสำเร็จรูป").click()
+    token = uuid.uuid4().hex[:6]
+    for title, language, text in (
+        (f"ขอบคุณ {token}", "th", "ขอบคุณที่แจ้งเรื่องค่ะ"),
+        (f"Thanks {token}", "en", "Thank you for letting us know."),
+    ):
+        page.get_by_label("ชื่อ", exact=True).fill(title)
+        page.get_by_label("ภาษา", exact=True).select_option(language)
+        page.get_by_role("textbox", name="ข้อความ", exact=True).fill(text)
+        page.get_by_role("button", name="บันทึก", exact=True).click()
+        expect(page.locator("#canned-rows tr", has_text=title).locator("td")).to_have_text(
+            [title, "ไทย" if language == "th" else "อังกฤษ", text, re.compile("แก้ไข.*ลบ")]
+        )
+
+    page.get_by_role("button", name=f"แก้ไข “Thanks {token}”").click()
+    expect(page.get_by_role("heading", name="แก้ไขข้อความสำเร็จรูป")).to_be_visible()
+    expect(page.get_by_label("ชื่อ", exact=True)).to_be_focused()
+    page.get_by_role("textbox", name="ข้อความ", exact=True).fill("Thank you. An officer will follow this up.")
+    page.get_by_role("button", name="บันทึก", exact=True).click()
+    expect(page.locator("#canned-rows tr", has_text=f"Thanks {token}").locator("td").nth(2)).to_have_text(
+        "Thank you. An officer will follow this up."
+    )
+    expect(page.get_by_role("heading", name="เพิ่มข้อความสำเร็จรูป")).to_be_visible()
+
+    page.get_by_role("button", name=f"ลบ “ขอบคุณ {token}”").click()
+    expect(page.locator("#canned-rows tr", has_text=f"ขอบคุณ {token}")).to_have_count(0)
+    assert pages.dialogs == [f"confirm: ลบข้อความสำเร็จรูป “ขอบคุณ {token}” ใช่หรือไม่"]
+
+    agent = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ ไม่ใช่หัวหน้า")).sign_in()
+    expect(agent.page.get_by_role("link", name="ข้อความสำเร็จรูป")).to_be_hidden()
