@@ -327,10 +327,21 @@ def test_sign_in_errors_lock_out_and_sign_out(sqlite_stack: Stack, pages: Pages)
 
     other = Console(pages.open(), stack, create_user(stack, "agent", "เจ้าหน้าที่ ออกระบบ")).sign_in()
     expect(other.page.get_by_role("link", name="รายงาน")).to_be_hidden()  # agents have no reports
+    # A second tab of the same browser shares the session.
+    second_tab = other.page.context.new_page()
+    second_tab.goto(f"{stack.hub_url}/console")
+    expect(second_tab.locator("#agent-name")).to_have_text(other.user.name)
+
     other.page.get_by_role("button", name="ออกจากระบบ").click()
     expect(other.page.get_by_role("heading", name="เข้าสู่ระบบ")).to_be_visible()
+    expect(other.page.locator("#sign-in-error")).to_be_hidden()
     other.page.reload()
     expect(other.page.get_by_role("heading", name="เข้าสู่ระบบ")).to_be_visible()
+
+    # The other tab learns it at the hub's next live update (here: a citizen joins the queue).
+    Citizen(pages.open(), stack).ask_for_a_human()
+    expect(second_tab.get_by_role("heading", name="เข้าสู่ระบบ")).to_be_visible(timeout=LIVE)
+    expect(second_tab.locator("#sign-in-error")).to_have_text("สิ้นสุดการเข้าสู่ระบบแล้ว กรุณาเข้าสู่ระบบอีกครั้ง")
 
 
 def test_the_console_speaks_english_too(sqlite_stack: Stack, pages: Pages) -> None:
