@@ -287,6 +287,8 @@ def test_the_queue_updates_live_when_a_conversation_arrives_and_another_agent_cl
     for console in (first, second):
         expect(console.waiting(conversation_id)).to_be_visible(timeout=LIVE)
     expect(first.page.locator("#announcer")).to_have_text("มีผู้รอสายใหม่: เว็บแชท ความสำคัญปกติ")
+    waiting_count = first.page.locator("#waiting-count").text_content()
+    expect(first.page).to_have_title(f"({waiting_count}) สะพาน — คอนโซลเจ้าหน้าที่")
 
     # Keyboard only: the queue item is a link; opening it moves the focus to the conversation.
     first.waiting(conversation_id).get_by_role("link").focus()

@@ -63,7 +63,7 @@
 
   function applyLanguage() {
     document.documentElement.lang = language;
-    document.title = t('page_title');
+    updateTitle();
     document.querySelectorAll('[data-i18n]').forEach((element) => { element.textContent = t(element.dataset.i18n); });
     document.querySelectorAll('[data-i18n-aria-label]').forEach((element) => {
       element.setAttribute('aria-label', t(element.dataset.i18nAriaLabel));
@@ -294,6 +294,7 @@
     reconnectAttempt = 0;
     if (socket) { const closing = socket; socket = null; closing.close(); }
     updateConnection();
+    updateTitle();
     [$('nav'), $('whoami'), $('sign-out')].forEach((node) => show(node, false));
     showAlert('');
     history.replaceState(null, '', location.pathname);
@@ -402,10 +403,17 @@
     renderQueueList($('waiting-list'), $('waiting-empty'), $('waiting-count'), queue.waiting, true);
     renderQueueList($('mine-list'), $('mine-empty'), $('mine-count'), queue.mine, false);
     renderQueueList($('claimed-list'), $('claimed-empty'), $('claimed-count'), queue.claimed, false);
+    updateTitle();
     if (focusedId) {
       const again = document.querySelector('.queue-item[data-conversation-id="' + CSS.escape(focusedId) + '"] a');
       if (again) again.focus();
     }
+  }
+
+  /** The tab's title counts who is waiting, so an agent sees it from another tab. */
+  function updateTitle() {
+    const waiting = me ? queue.waiting.length : 0;
+    document.title = (waiting ? '(' + waiting + ') ' : '') + t('page_title');
   }
 
   function renderQueueList(list, empty, count, items, waiting) {
