@@ -173,6 +173,7 @@ class SubmitComplaint(Action):
             reference=ticket.reference,
             filed_at=format_datetime(ticket.created_at, language_of(tracker)),
         )
+        dispatcher.utter_message(json_message={"csat": {"ticket": ticket.reference}})  # the hub asks for a rating
         return reset_complaint()
 
 

@@ -28,8 +28,8 @@ MEDIA_ID = re.compile(r"[0-9a-fA-F]{32}")
 
 
 def latest_entity(tracker: Tracker, entity: str) -> Any:
-    """The raw value of ``entity`` in the latest message (``get_latest_entity_values`` would turn it into text)."""
-    return next((e["value"] for e in tracker.latest_message.get("entities", []) if e["entity"] == entity), None)
+    """The value of ``entity`` in the latest message as the hub sent it (a number stays a number)."""
+    return next(tracker.get_latest_entity_values(entity), None)
 
 
 def degrees(value: Any, limit: float) -> float | None:

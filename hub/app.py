@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
@@ -15,9 +16,16 @@ from channels.line import LineChannel
 from channels.telegram import TelegramChannel
 from channels.webchat import WebChatChannel
 from hub.bot_client import BotClient
+from hub.console.api import console_blueprint
+from hub.console.auth import ConsoleAuth
+from hub.desk import Desk
+from hub.domain.content import office_hours
+from hub.handoffs import Handoffs
 from hub.http.internal import internal_api
 from hub.inbox import Router
+from hub.live import LiveEvents
 from hub.outbox import Outbox
+from hub.satisfaction import Satisfaction
 from hub.settings import Settings
 from hub.store import Store
 
@@ -53,20 +61,28 @@ def create_app(settings: Settings) -> Sanic:
     bot = BotClient(settings.rasa_url, settings.rasa_timeout_seconds)
     channels = enabled_channels(os.environ)
     log.info("active channels: %s", ", ".join(channels))
-    router = Router(store, bot, channels, Outbox(store, channels))
+    events = LiveEvents()
+    outbox = Outbox(store, channels, events=events)
+    satisfaction = Satisfaction(store, outbox)
+    hours = office_hours()
+    handoffs = Handoffs(store, outbox, events, hours, timedelta(minutes=settings.handoff_timeout_minutes))
+    router = Router(store, bot, channels, outbox, handoffs, satisfaction, events)
+    desk = Desk(store, outbox, satisfaction, events, hours.time_zone)
     app.ctx.channels = channels
 
     for channel in channels.values():
         app.blueprint(channel.blueprint(router))
     app.blueprint(internal_api(store, settings.internal_secret))
+    app.blueprint(console_blueprint(desk, ConsoleAuth(store), events, settings.public_base_url))
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
         return json({"status": "ok", "channels": sorted(channels)})
 
     @app.after_server_start
-    async def announce_when_ready(app: Sanic) -> None:
+    async def start_background_work(app: Sanic) -> None:
         app.add_task(wait_for_bot(bot, settings.public_base_url, channels), name="wait_for_bot")
+        app.add_task(handoffs.watch(), name="handoff_timeouts")
 
     @app.after_server_stop
     async def close(app: Sanic) -> None:

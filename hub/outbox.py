@@ -1,6 +1,7 @@
-"""Outbound delivery, the same for every channel and every sender.
+"""Outbound delivery, the same for every channel and every sender (bot, hub, agents).
 
 Messages are stored first (status ``pending``), then handed to the channel.
+The console hears of each stored message and each status change live.
 Rate limits and platform server errors are retried with exponential backoff a
 bounded number of times; a message that still fails is stored as ``failed``
 with the reason, never dropped silently. A citizen who blocked the bot is
@@ -15,7 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from channels.base import Channel, DeliveryError
-from hub.domain.conversations import Message, MessageStatus
+from hub.domain.conversations import Message, MessageStatus, Reply, Sender
+from hub.domain.language import Language
+from hub.live import LiveEvents, MessageStored
 from hub.store import Identity, Store
 
 log = logging.getLogger(__name__)
@@ -37,10 +40,57 @@ class RetryPolicy:
 
 
 class Outbox:
-    def __init__(self, store: Store, channels: Mapping[str, Channel], policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        channels: Mapping[str, Channel],
+        policy: RetryPolicy | None = None,
+        events: LiveEvents | None = None,
+    ) -> None:
         self._store = store
         self._channels = channels
         self._policy = policy or RetryPolicy()
+        self._events = events or LiveEvents()
+
+    async def send(
+        self,
+        identity: Identity,
+        conversation_id: str,
+        sender: Sender,
+        replies: Sequence[Reply],
+        language: Language,
+        agent_id: str | None = None,
+    ) -> list[Message]:
+        """Store outgoing messages, then deliver them together (one platform call where allowed)."""
+        stored = await self.store(conversation_id, sender, replies, language, agent_id)
+        await self.deliver(identity, stored)
+        return stored
+
+    async def store(
+        self,
+        conversation_id: str,
+        sender: Sender,
+        replies: Sequence[Reply],
+        language: Language,
+        agent_id: str | None = None,
+    ) -> list[Message]:
+        """Store outgoing messages as pending (replies without text or buttons are signals: skipped)."""
+        stored = [
+            await self._store.add_message(
+                conversation_id,
+                sender,
+                reply.text,
+                language,
+                MessageStatus.PENDING,
+                buttons=reply.buttons,
+                agent_id=agent_id,
+            )
+            for reply in replies
+            if reply.text or reply.buttons
+        ]
+        for message in stored:
+            self._events.publish(MessageStored(message))
+        return stored
 
     async def deliver(self, identity: Identity, messages: Sequence[Message]) -> None:
         """Deliver stored messages to one citizen, in order, and record how it went."""
@@ -87,8 +137,13 @@ class Outbox:
 
     async def _mark_sent(self, messages: Sequence[Message]) -> None:
         for message in messages:
-            await self._store.set_message_status(message.id, MessageStatus.SENT)
+            await self._set_status(message, MessageStatus.SENT)
 
     async def _fail(self, messages: Sequence[Message], reason: str) -> None:
         for message in messages:
-            await self._store.set_message_status(message.id, MessageStatus.FAILED, reason)
+            await self._set_status(message, MessageStatus.FAILED, reason)
+
+    async def _set_status(self, message: Message, status: MessageStatus, reason: str | None = None) -> None:
+        updated = await self._store.set_message_status(message.id, status, reason)
+        if updated is not None:
+            self._events.publish(MessageStored(updated))

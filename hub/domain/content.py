@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
 from hub.domain.language import LANGUAGES, Language
+from hub.domain.office_hours import OfficeHours, OpeningHours
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -121,3 +124,130 @@ def main_menu() -> tuple[MenuAction, ...]:
             raise ContentError(f"main_menu.yml: action {position} needs a payload starting with /")
         actions.append(MenuAction(item["payload"], _text(f"main_menu.yml: action {position}", item)))
     return tuple(actions)
+
+
+@dataclass(frozen=True)
+class CalendarNames:
+    months: tuple[Text, ...]  # January first
+    weekdays: tuple[Text, ...]  # Monday first
+
+
+@cache
+def calendar_names() -> CalendarNames:
+    """Month and weekday names for writing dates to citizens."""
+    loaded = _load("calendar.yml")
+
+    def names(key: str, count: int) -> tuple[Text, ...]:
+        raw = loaded.get(key)
+        if not isinstance(raw, list) or len(raw) != count:
+            raise ContentError(f"calendar.yml: {key} needs exactly {count} entries")
+        return tuple(_text(f"calendar.yml: {key} {position}", item) for position, item in enumerate(raw, start=1))
+
+    return CalendarNames(months=names("months", 12), weekdays=names("weekdays", 7))
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@cache
+def holidays() -> dict[date, Text]:
+    """Public holidays by date, with their names."""
+    raw = _load("holidays.yml").get("holidays")
+    if not isinstance(raw, list) or not raw:
+        raise ContentError("holidays.yml: no holidays")
+    found: dict[date, Text] = {}
+    for position, item in enumerate(raw, start=1):
+        day = item.get("date") if isinstance(item, dict) else None
+        if isinstance(day, str):
+            try:
+                day = date.fromisoformat(day)
+            except ValueError:
+                day = None
+        if not isinstance(day, date):
+            raise ContentError(f"holidays.yml: holiday {position} needs a date written YYYY-MM-DD")
+        if day in found:
+            raise ContentError(f"holidays.yml: {day} is listed twice")
+        found[day] = _text(f"holidays.yml: {day}", item)
+    return found
+
+
+@cache
+def office_hours() -> OfficeHours:
+    """The office's opening hours (``office_hours.yml``) with the public holidays."""
+    loaded = _load("office_hours.yml")
+    try:
+        time_zone = ZoneInfo(str(loaded.get("time_zone")))
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ContentError(f"office_hours.yml: unknown time_zone {loaded.get('time_zone')!r}") from error
+    days = loaded.get("weekdays")
+    if not isinstance(days, dict) or set(days) != set(WEEKDAYS):
+        raise ContentError(f"office_hours.yml: weekdays needs exactly {', '.join(WEEKDAYS)}")
+    weekly: dict[int, OpeningHours | None] = {}
+    for number, name in enumerate(WEEKDAYS):
+        value = days[name]
+        if value == "closed":
+            weekly[number] = None
+            continue
+        if not isinstance(value, dict):
+            raise ContentError(f"office_hours.yml: {name} needs opens and closes, or closed")
+        try:
+            weekly[number] = OpeningHours(_clock(value.get("opens")), _clock(value.get("closes")))
+        except ValueError as error:
+            raise ContentError(f"office_hours.yml: {name}: {error}") from error
+    try:
+        return OfficeHours(time_zone, weekly, frozenset(holidays()))
+    except ValueError as error:
+        raise ContentError(f"office_hours.yml: {error}") from error
+
+
+def _clock(value: Any) -> time:
+    """A time written HH:MM (YAML turns an unquoted 08:30 into a number of minutes: refused)."""
+    try:
+        return time.fromisoformat(value if isinstance(value, str) else "")
+    except ValueError as error:
+        raise ValueError(f'expected a time in quotes such as "08:30", got {value!r}') from error
+
+
+@dataclass(frozen=True)
+class Keywords:
+    """Words the hub understands itself (``keywords.yml``)."""
+
+    choices: dict[str, frozenset[str]]  # cancel, file_case, keep_waiting, skip: normalised words
+    ignored_endings: tuple[str, ...]  # polite particles, longest first
+
+    def matches(self, choice: str, text: str) -> bool:
+        """Whether ``text`` is one of the words for ``choice``."""
+        return self.normalize(text) in self.choices[choice]
+
+    def normalize(self, text: str) -> str:
+        """Case, surrounding spaces, a final . or ! and a polite ending do not matter."""
+        normalized = " ".join(text.casefold().split()).rstrip(".!").strip()
+        for ending in self.ignored_endings:
+            if normalized.endswith(ending) and len(normalized) > len(ending):
+                return normalized.removesuffix(ending).strip()
+        return normalized
+
+
+KEYWORD_CHOICES = ("cancel", "file_case", "keep_waiting", "skip")
+
+
+@cache
+def keywords() -> Keywords:
+    loaded = _load("keywords.yml")
+    endings = loaded.get("ignored_endings", [])
+    if not isinstance(endings, list) or not all(isinstance(ending, str) and ending for ending in endings):
+        raise ContentError("keywords.yml: ignored_endings must be a list of words in quotes")
+    unnormalized = Keywords({}, tuple(sorted(endings, key=len, reverse=True)))
+    choices: dict[str, frozenset[str]] = {}
+    for choice in KEYWORD_CHOICES:
+        value = loaded.get(choice)
+        if not isinstance(value, dict):
+            raise ContentError(f"keywords.yml: {choice} needs th and en word lists")
+        words: set[str] = set()
+        for language in LANGUAGES:
+            listed = value.get(language)
+            if not isinstance(listed, list) or not listed or not all(isinstance(word, str) for word in listed):
+                raise ContentError(f"keywords.yml: {choice} needs a list of {language} words in quotes")
+            words.update(unnormalized.normalize(word) for word in listed)
+        choices[choice] = frozenset(words)
+    return Keywords(choices, unnormalized.ignored_endings)

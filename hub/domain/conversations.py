@@ -18,12 +18,12 @@ MAX_BUTTON_PAYLOAD_BYTES = 64
 
 
 class ConversationState(StrEnum):
-    """Who answers the citizen. Only ``BOT`` is used until agents exist."""
+    """Who answers the citizen (hub.domain.handoff.TRANSITIONS says how it changes)."""
 
     BOT = "bot"
     WAITING = "waiting"  # handed off, waiting for an agent
     AGENT = "agent"
-    CLOSED = "closed"
+    CLOSED = "closed"  # resolved by an agent; the citizen's next message opens a new conversation
 
 
 class Sender(StrEnum):
@@ -122,6 +122,7 @@ class Message:
     kind: MessageKind = MessageKind.TEXT
     media_id: str | None = None  # a photo in the media store
     location: Location | None = None
+    agent_id: str | None = None  # who wrote an agent reply
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class Conversation:
     state: ConversationState
     language: Language
     created_at: datetime
+    assigned_agent_id: str | None = None  # the agent answering, while the state is agent
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,14 @@ Everything else gets and gives plain domain objects (``hub.domain``).
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.domain.conversations import (
     Button,
@@ -28,11 +27,23 @@ from hub.domain.conversations import (
     Sender,
 )
 from hub.domain.feedback import Feedback, NewFeedback
-from hub.domain.handoff import HandoffRequest
 from hub.domain.language import Language
 from hub.domain.references import new_reference
-from hub.domain.tickets import Coordinates, NewTicket, Ticket, TicketStatus
+from hub.domain.tickets import NewTicket, Ticket, TicketStatus
 from hub.domain.validation import InvalidField
+from hub.store.agents import AgentExists, AgentStore
+from hub.store.base import (
+    ConversationNotFound,
+    Identity,
+    async_database_url,
+    conversation_of_row,
+    identity_of_row,
+    message_of_row,
+    new_id,
+    sync_database_url,
+    ticket_of_row,
+)
+from hub.store.desk import DeskStore
 from hub.store.tables import (
     Base,
     ChannelEventRow,
@@ -40,7 +51,6 @@ from hub.store.tables import (
     ContactRow,
     ConversationRow,
     FeedbackRow,
-    HandoffRequestRow,
     MediaRow,
     MessageRow,
     TicketEventRow,
@@ -51,49 +61,9 @@ from hub.store.tables import (
 _REFERENCE_ATTEMPTS = 5
 
 
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def async_database_url(url: str) -> str:
-    """Accept plain ``sqlite:///`` and ``postgresql://`` URLs and pick the async drivers."""
-    if url.startswith("sqlite:///"):
-        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
-def sync_database_url(url: str) -> str:
-    """The same database through a synchronous driver (for Alembic)."""
-    url = async_database_url(url)
-    return url.replace("sqlite+aiosqlite://", "sqlite://", 1)
-
-
-class ConversationNotFound(LookupError):
-    pass
-
-
-@dataclass(frozen=True)
-class Identity:
-    """A contact as known on one channel."""
-
-    id: str
-    contact_id: str
-    channel: str
-    external_id: str
-    reachable: bool = True  # False once the citizen blocked the bot or unfollowed
-
-
-class Store:
-    """The hub's database: contacts, conversations, messages and tickets."""
-
-    def __init__(self, database_url: str) -> None:
-        self.engine: AsyncEngine = create_async_engine(async_database_url(database_url), pool_pre_ping=True)
-        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-
-    async def close(self) -> None:
-        await self.engine.dispose()
+class Store(AgentStore, DeskStore):
+    """The hub's database: contacts, conversations, messages and tickets; staff and the desk
+    (:mod:`hub.store.agents`, :mod:`hub.store.desk`)."""
 
     async def identify(self, channel: str, external_id: str, language: Language) -> Identity:
         """The identity for a channel user, creating the contact on first contact."""
@@ -101,7 +71,7 @@ class Store:
             async with self._sessions.begin() as session:
                 row = await self._identity_row(session, channel, external_id)
                 if row is not None:
-                    return _identity(row)
+                    return identity_of_row(row)
             try:
                 async with self._sessions.begin() as session:
                     contact = ContactRow(id=new_id(), language=language)
@@ -111,7 +81,7 @@ class Store:
                     session.add(contact)
                     await session.flush()
                     session.add(identity)
-                return _identity(identity)
+                return identity_of_row(identity)
             except IntegrityError:
                 continue
         raise RuntimeError(f"could not create the identity on {channel}")
@@ -119,7 +89,7 @@ class Store:
     async def find_identity(self, channel: str, external_id: str) -> Identity | None:
         async with self._sessions() as session:
             row = await self._identity_row(session, channel, external_id)
-            return None if row is None else _identity(row)
+            return None if row is None else identity_of_row(row)
 
     async def identity_of(self, conversation_id: str) -> Identity:
         """Who a conversation's messages are delivered to."""
@@ -131,7 +101,7 @@ class Store:
             )
             if identity is None:
                 raise ConversationNotFound(conversation_id)
-            return _identity(identity)
+            return identity_of_row(identity)
 
     async def set_reachable(self, channel: str, external_id: str, reachable: bool) -> None:
         """Record that the citizen blocked the bot (or came back); unknown identities are ignored."""
@@ -168,11 +138,18 @@ class Store:
             row = await session.get(MediaRow, media_id)
             return None if row is None else Photo(row.content, row.content_type)
 
+    async def media_conversation(self, media_id: str) -> str | None:
+        """The conversation a photo was sent in."""
+        async with self._sessions() as session:
+            return cast(
+                str | None, await session.scalar(select(MediaRow.conversation_id).where(MediaRow.id == media_id))
+            )
+
     async def find_open_conversation(self, identity: Identity) -> Conversation | None:
         """The identity's latest conversation that is not closed, if any."""
         async with self._sessions() as session:
             row = await self._open_conversation_row(session, identity)
-            return None if row is None else _conversation(row)
+            return None if row is None else conversation_of_row(row)
 
     async def open_conversation(self, identity: Identity, language: Language) -> Conversation:
         """The identity's conversation that is not closed, or a new one."""
@@ -189,14 +166,14 @@ class Store:
                 )
                 session.add(row)
                 await session.flush()
-            return _conversation(row)
+            return conversation_of_row(row)
 
     async def get_conversation(self, conversation_id: str) -> Conversation:
         async with self._sessions() as session:
             row = await session.get(ConversationRow, conversation_id)
             if row is None:
                 raise ConversationNotFound(conversation_id)
-            return _conversation(row)
+            return conversation_of_row(row)
 
     async def set_conversation_language(self, conversation_id: str, language: Language) -> None:
         async with self._sessions.begin() as session:
@@ -217,6 +194,7 @@ class Store:
         kind: MessageKind = MessageKind.TEXT,
         media_id: str | None = None,
         location: Location | None = None,
+        agent_id: str | None = None,
     ) -> Message:
         async with self._sessions.begin() as session:
             row = MessageRow(
@@ -231,20 +209,25 @@ class Store:
                 kind=kind,
                 media_id=media_id,
                 location=None if location is None else asdict(location),
+                agent_id=agent_id,
                 created_at=utc_now(),
             )
             session.add(row)
             await session.flush()
-            return _message(row)
+            return message_of_row(row)
 
     async def set_message_status(
         self, message_id: str, status: MessageStatus, failure_reason: str | None = None
-    ) -> None:
+    ) -> Message | None:
+        """The message with its new status (None if there is no such message)."""
         async with self._sessions.begin() as session:
             row = await session.get(MessageRow, message_id)
-            if row is not None:
-                row.status = status
-                row.failure_reason = failure_reason
+            if row is None:
+                return None
+            row.status = status
+            row.failure_reason = failure_reason
+            await session.flush()
+            return message_of_row(row)
 
     async def messages(self, conversation_id: str) -> list[Message]:
         """The conversation's messages, oldest first."""
@@ -254,7 +237,7 @@ class Store:
                 .where(MessageRow.conversation_id == conversation_id)
                 .order_by(MessageRow.created_at, MessageRow.id)
             )
-            return [_message(row) for row in rows]
+            return [message_of_row(row) for row in rows]
 
     async def create_ticket(self, new_ticket: NewTicket) -> Ticket:
         """File a ticket for the conversation's contact with a fresh random reference."""
@@ -291,7 +274,7 @@ class Store:
             return [ticket, event]
 
         ticket = cast(TicketRow, (await self._insert_with_fresh_reference(rows))[0])
-        return _ticket(ticket)
+        return ticket_of_row(ticket)
 
     async def ticket_for_conversation(self, reference: str, conversation_id: str) -> Ticket | None:
         """The ticket, only if it belongs to the same contact as the conversation."""
@@ -301,7 +284,7 @@ class Store:
                 .join(ConversationRow, ConversationRow.contact_id == TicketRow.contact_id)
                 .where(TicketRow.reference == reference, ConversationRow.id == conversation_id)
             )
-            return None if row is None else _ticket(row)
+            return None if row is None else ticket_of_row(row)
 
     async def tickets_of_contact(self, conversation_id: str, limit: int) -> list[Ticket]:
         """The most recent tickets of the conversation's contact, newest first."""
@@ -313,7 +296,7 @@ class Store:
                 .order_by(TicketRow.created_at.desc())
                 .limit(limit)
             )
-            return [_ticket(row) for row in rows]
+            return [ticket_of_row(row) for row in rows]
 
     async def add_feedback(self, new_feedback: NewFeedback) -> Feedback:
         conversation = await self.get_conversation(new_feedback.conversation_id)
@@ -333,14 +316,6 @@ class Store:
 
         row = cast(FeedbackRow, (await self._insert_with_fresh_reference(rows))[0])
         return Feedback(row.reference, row.conversation_id, row.text, row.created_at)
-
-    async def record_handoff_request(self, conversation_id: str, request: HandoffRequest) -> None:
-        async with self._sessions.begin() as session:
-            session.add(
-                HandoffRequestRow(
-                    id=new_id(), conversation_id=conversation_id, reason=request.reason, summary=request.summary
-                )
-            )
 
     async def _check_photos_of_contact(self, media_ids: Sequence[str], contact_id: str) -> None:
         """A ticket may only show photos its own citizen sent."""
@@ -401,54 +376,12 @@ class Store:
         )
 
 
-def _identity(row: ChannelIdentityRow) -> Identity:
-    return Identity(row.id, row.contact_id, row.channel, row.external_id, row.reachable)
-
-
-def _conversation(row: ConversationRow) -> Conversation:
-    return Conversation(
-        id=row.id,
-        contact_id=row.contact_id,
-        channel=row.channel,
-        state=ConversationState(row.state),
-        language=cast(Language, row.language),
-        created_at=row.created_at,
-    )
-
-
-def _message(row: MessageRow) -> Message:
-    return Message(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        sender=Sender(row.sender),
-        text=row.text,
-        language=cast(Language, row.language),
-        created_at=row.created_at,
-        status=MessageStatus(row.status),
-        buttons=tuple(Button(button["title"], button["payload"]) for button in row.buttons or ()),
-        payload=row.payload,
-        failure_reason=row.failure_reason,
-        kind=MessageKind(row.kind),
-        media_id=row.media_id,
-        location=None if row.location is None else Location(**row.location),
-    )
-
-
-def _ticket(row: TicketRow) -> Ticket:
-    return Ticket(
-        reference=row.reference,
-        conversation_id=row.conversation_id,
-        contact_id=row.contact_id,
-        category=row.category,
-        description=row.description,
-        location=row.location,
-        phone=row.phone,
-        status=TicketStatus(row.status),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        photos=tuple(row.photos or ()),
-        coordinates=None if row.latitude is None or row.longitude is None else Coordinates(row.latitude, row.longitude),
-    )
-
-
-__all__ = ["ConversationNotFound", "Identity", "Store", "async_database_url", "sync_database_url"]
+__all__ = [
+    "AgentExists",
+    "ConversationNotFound",
+    "Identity",
+    "Store",
+    "async_database_url",
+    "new_id",
+    "sync_database_url",
+]

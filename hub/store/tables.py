@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -85,6 +86,7 @@ class ConversationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    assigned_agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"))  # while state is agent
 
 
 class MediaRow(Base):
@@ -126,6 +128,7 @@ class MessageRow(Base):
     kind: Mapped[str] = mapped_column(String(16), default="text", server_default="text")
     media_id: Mapped[str | None] = mapped_column(ForeignKey("media.id"))
     location: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # latitude, longitude, address
+    agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"))  # who wrote an agent reply
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
@@ -175,11 +178,101 @@ class FeedbackRow(Base):
 
 
 class HandoffRequestRow(Base):
-    """The bot asked for a human (the citizen asked, or the bot could not help)."""
+    """One handoff: the bot asked for a human, from entering the queue until it ends.
+
+    A conversation has at most one handoff with ``ended_at`` unset: the current one.
+    """
 
     __tablename__ = "handoff_requests"
+    __table_args__ = (Index("ix_handoff_requests_ended_at", "ended_at"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     reason: Mapped[str] = mapped_column(String(40))
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)  # entered the queue
+    priority: Mapped[str] = mapped_column(String(8), default="normal", server_default="normal")
+    agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"))  # the last agent who had it
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the first agent reply
+    ticket_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(16))
+
+
+class AgentRow(Base):
+    """Staff who sign in to the console."""
+
+    __tablename__ = "agents"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # lower case
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    failures_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class ConsoleSessionRow(Base):
+    """A signed-in console session; only a hash of its token is kept."""
+
+    __tablename__ = "console_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class InternalNoteRow(Base):
+    """A note agents leave on a conversation; never sent to the citizen."""
+
+    __tablename__ = "internal_notes"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class PhoneRevealRow(Base):
+    """Audit log: who saw a citizen's phone number, when, in which conversation."""
+
+    __tablename__ = "phone_reveals"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class CannedReplyRow(Base):
+    """A ready-made answer agents can send; supervisors keep them."""
+
+    __tablename__ = "canned_replies"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(ForeignKey("agents.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
+
+
+class CsatSurveyRow(Base):
+    """The satisfaction question put to a citizen, and their answer."""
+
+    __tablename__ = "csat_surveys"
+    __table_args__ = (Index("ix_csat_surveys_identity_step", "identity_id", "step"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    identity_id: Mapped[str] = mapped_column(ForeignKey("channel_identities.id"))
+    channel: Mapped[str] = mapped_column(String(32))
+    agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"))  # who resolved; None after a bot ticket
+    ticket_reference: Mapped[str | None] = mapped_column(String(20))
+    step: Mapped[str] = mapped_column(String(16))
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaint import AskComplaintCategory, ChangeAnswer
 from actions.handoff import Fallback
+from actions.messages import messages
 from hub.domain.content import main_menu, suggestions
 from hub.domain.conversations import MAX_BUTTON_PAYLOAD_BYTES
 
@@ -47,6 +48,7 @@ def action_payloads(action: Action, language: str, intent_ranking: list[str] | N
 @cache
 def every_payload() -> tuple[str, ...]:
     payloads = domain_payloads() + [action.payload for action in main_menu()]
+    payloads += [button.payload for message in messages().values() for button in message.buttons]
     for language in ("th", "en"):
         payloads += action_payloads(AskComplaintCategory(), language)
         payloads += action_payloads(ChangeAnswer(), language)

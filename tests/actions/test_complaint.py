@@ -74,10 +74,11 @@ async def hub(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HubStandIn]:
     await runner.cleanup()
 
 
-async def run(action: Any, latest_message: dict[str, Any], **tracker_arguments: Any) -> tuple[list[str], list[Any]]:
+async def run(action: Any, latest_message: dict[str, Any], **tracker_arguments: Any) -> tuple[list[Any], list[Any]]:
+    """What the action says (texts, and the custom payload of a message without text) and its events."""
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker(latest_message, **tracker_arguments), {})
-    return [message["text"] for message in dispatcher.messages], events
+    return [message["text"] or message["custom"] for message in dispatcher.messages], events
 
 
 CONFIRMED = parse("/affirm")
@@ -141,7 +142,8 @@ async def test_photos_and_coordinates_are_filed_with_the_ticket(hub: HubStandIn)
     ]
     assert texts == [
         "รับเรื่องเรียบร้อยแล้วค่ะ เลขที่เรื่องของท่านคือ 2026-K7MX-3QH9 (แจ้งเมื่อ 21 พฤศจิกายน 2569 เวลา 13:05 น.)"
-        " ติดตามสถานะได้โดยพิมพ์ ติดตามเรื่อง 2026-K7MX-3QH9"
+        " ติดตามสถานะได้โดยพิมพ์ ติดตามเรื่อง 2026-K7MX-3QH9",
+        {"csat": {"ticket": "2026-K7MX-3QH9"}},  # the hub then asks for a rating
     ]
     assert events == CLEARED
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,29 @@ def action_messages() -> dict[str, Any]:
 def bot_says(key: str, language: str = "th", **values: object) -> str:
     """A message of actions/messages.yml in one language, its placeholders filled in."""
     return str(action_messages()[key][language]).strip().format(**values)
+
+
+def action_buttons(key: str, language: str = "th") -> list[dict[str, str]]:
+    """The message's buttons: title in ``language`` and payload."""
+    return [
+        {"title": str(button[language]).strip(), "payload": str(button["payload"])}
+        for button in action_messages()[key].get("buttons", [])
+    ]
+
+
+def action_pattern(key: str, language: str = "th", **patterns: str) -> re.Pattern[str]:
+    """The message ``key`` with each placeholder matching its pattern (any text if not given)."""
+    template = str(action_messages()[key][language]).strip()
+    regex, seen = "", set()
+    for position, part in enumerate(re.split(r"{(\w+)}", template)):
+        if position % 2 == 0:
+            regex += re.escape(part)
+        elif part in seen:
+            regex += f"(?P={part})"
+        else:
+            seen.add(part)
+            regex += f"(?P<{part}>{patterns.get(part, '.+?')})"
+    return re.compile(regex)
 
 
 @cache

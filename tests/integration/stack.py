@@ -124,6 +124,7 @@ class Stack:
     rasa_timeout_seconds: float = 30.0
     rasa_url: str | None = None  # None: start our own Rasa server
     fakes: dict[str, PlatformFake] = field(default_factory=dict)  # by channel name; started with the hub
+    hub_settings: dict[str, str] = field(default_factory=dict)  # more environment for the hub
     processes: list[Process] = field(default_factory=list)
     hub_port: int = 0
     engine: Engine | None = None
@@ -199,6 +200,7 @@ class Stack:
                 PUBLIC_BASE_URL=self.hub_url,
                 RASA_TIMEOUT_SECONDS=str(self.rasa_timeout_seconds),
                 **platforms,
+                **self.hub_settings,
             ),
             self.workdir / "hub.log",
         ).start()
@@ -206,6 +208,19 @@ class Stack:
         self.processes.append(hub)
         self.engine = create_engine(sync_database_url(self.database_url))
         return hub
+
+    def create_user(self, email: str, name: str, role: str, password: str) -> None:
+        """A console user, made with the documented command."""
+        subprocess.run(
+            [str(HUB_PYTHON), "-m", "hub.console.users", "create", "--email", email, "--name", name, "--role", role]
+            + ["--password-stdin"],
+            cwd=ROOT,
+            env=base_environment(DATABASE_URL=self.database_url),
+            input=password + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+        )
 
     def hub_log(self) -> str:
         return next(process for process in self.processes if process.name == "hub").log()
@@ -270,6 +285,25 @@ class Chat:
                 return answers
             if received["type"] == "message":
                 answers.append(received)
+
+    async def send(self, text: str, payload: str | None = None) -> dict[str, Any]:
+        """Send a message the hub itself answers (or nobody: an agent will); return its echo."""
+        frame: dict[str, Any] = {"type": "message", "text": text}
+        if payload is not None:
+            frame["payload"] = payload
+        await self.websocket.send(json.dumps(frame, ensure_ascii=False))
+        echo = await self.next_frame()
+        assert echo["type"] == "message" and echo["sender"] == "citizen", echo
+        return echo
+
+    async def next_messages(self, count: int, timeout: float = 60) -> list[dict[str, Any]]:
+        """The next ``count`` messages to the citizen (typing frames skipped)."""
+        received: list[dict[str, Any]] = []
+        while len(received) < count:
+            frame = await self.next_frame(timeout)
+            if frame["type"] == "message":
+                received.append(frame)
+        return received
 
     async def press(self, answer: dict[str, Any], title: str) -> list[dict[str, Any]]:
         """Press the button with this title on a bot message, as the widget does."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.integration.console import conversation_of, expected_waiting_notice
 from tests.integration.stack import Chat, Stack, texts
 
 REFERENCE = r"20\d\d-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}"
@@ -44,18 +45,6 @@ async def test_feedback_is_stored_with_a_reference(stack: Stack, chat: Chat) -> 
     assert feedback == {"text": "อยากให้เปิดช่องบริการช่วงพักเที่ยงด้วยค่ะ", "language": "th"}
 
 
-async def test_asking_for_a_person_is_recorded(stack: Stack, chat: Chat) -> None:
-    answers = await chat.say("ขอคุยกับเจ้าหน้าที่ค่ะ")
-    assert texts(answers) == [
-        "รับทราบค่ะ ได้บันทึกคำขอคุยกับเจ้าหน้าที่แล้ว เจ้าหน้าที่จะติดต่อกลับในเวลาทำการค่ะ"
-    ]
-    [message] = stack.rows("SELECT conversation_id FROM messages WHERE id = :id", id=answers[0]["id"])
-    [request] = stack.rows(
-        "SELECT reason, summary FROM handoff_requests WHERE conversation_id = :c", c=message["conversation_id"]
-    )
-    assert request["reason"] == "citizen_request"
-
-
 async def test_out_of_scope_says_what_the_bot_can_do(stack: Stack, chat: Chat) -> None:
     answers = await chat.say("what will the weather be like tomorrow?")
     assert texts(answers) == [
@@ -72,8 +61,10 @@ async def test_two_stage_fallback(stack: Stack, chat: Chat) -> None:
     answers = await chat.say("blorp snarf")
     assert texts(answers) == ["Sorry I still do not understand. Would you like to talk to an officer?"]
     answers = await chat.press(answers[0], "Talk to an officer")
+    conversation = conversation_of(stack, answers[0]["id"])
     assert texts(answers) == [
-        "Noted: your request to talk to an officer has been recorded. An officer will contact you during office hours."
+        "Noted: your request to talk to an officer has been recorded. An officer will contact you during office hours.",
+        expected_waiting_notice(stack, conversation, "en")["text"],
     ]
 
 

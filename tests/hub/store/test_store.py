@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
@@ -14,29 +12,7 @@ from hub.domain.feedback import NewFeedback
 from hub.domain.tickets import Coordinates, NewTicket
 from hub.domain.validation import InvalidField
 from hub.store import Store
-from tests.integration.stack import migrate
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        url = os.environ.get("TEST_DATABASE_URL", "")
-        if not url:
-            message = "TEST_DATABASE_URL is not set, so the PostgreSQL run is skipped"
-            if os.environ.get("CI"):
-                pytest.fail(message + " (CI must set it: see .ci/run)")
-            pytest.skip(message)
-    migrate(url)
-    return url
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[Store]:
-    opened = Store(database_url)
-    yield opened
-    await opened.close()
+from tests.hub.store import conversation_id
 
 
 @pytest.fixture
@@ -46,11 +22,6 @@ def drawn_characters(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     real_choice = secrets.choice
     monkeypatch.setattr(secrets, "choice", lambda alphabet: queue.pop(0) if queue else real_choice(alphabet))
     yield queue
-
-
-async def conversation_id(store: Store, external_id: str) -> str:
-    identity = await store.identify("webchat", external_id, "th")
-    return (await store.open_conversation(identity, "th")).id
 
 
 async def test_a_reference_clash_draws_another_reference(store: Store, drawn_characters: list[str]) -> None:
