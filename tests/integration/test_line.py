@@ -150,6 +150,16 @@ def test_thai_complaint_with_a_photo_and_a_shared_location_ends_in_a_ticket_with
     filed = citizen.press(confirm)
     [reference] = {match.group(1) for text in texts(filed) if (match := REFERENCE.search(text))}
     assert texts(filed)[0].startswith(f"รับเรื่องเรียบร้อยแล้วค่ะ เลขที่เรื่องของท่านคือ {reference} (แจ้งเมื่อ ")
+    [rating] = citizen.answers()  # the hub's own question, after the bot's turn: the reply token is used up
+    assert (rating.kind, texts(rating)) == ("push", [hub_messages()["csat.question_ticket"].th])
+    assert [item["action"]["label"] for item in rating.messages[0]["quickReply"]["items"]] == ["1", "2", "3", "4", "5"]
+    assert texts(citizen.press(rating.messages[0]["quickReply"]["items"][4])) == [hub_messages()["csat.ask_comment"].th]
+    comment = citizen.say("ส่งรูปได้สะดวกดีครับ")
+    assert texts(comment) == [hub_messages()["csat.thanks"].th]
+    survey = "SELECT rating, comment, channel FROM csat_surveys WHERE conversation_id = :c"
+    assert stack.rows(survey, c=citizen.conversation_id()) == [
+        {"rating": 5, "comment": "ส่งรูปได้สะดวกดีครับ", "channel": "line"}
+    ]
 
     [ticket] = stack.rows("SELECT * FROM tickets WHERE reference = :reference", reference=reference)
     assert (ticket["category"], ticket["description"], ticket["location"]) == ("road", description, place)
