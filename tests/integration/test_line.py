@@ -150,6 +150,8 @@ def test_thai_complaint_with_a_photo_and_a_shared_location_ends_in_a_ticket_with
     filed = citizen.press(confirm)
     [reference] = {match.group(1) for text in texts(filed) if (match := REFERENCE.search(text))}
     assert texts(filed)[0].startswith(f"รับเรื่องเรียบร้อยแล้วค่ะ เลขที่เรื่องของท่านคือ {reference} (แจ้งเมื่อ ")
+    [rating_question] = citizen.answers()  # then the hub asks how it went
+    assert texts(rating_question) == [hub_messages()["csat.question_ticket"].th]
 
     [ticket] = stack.rows("SELECT * FROM tickets WHERE reference = :reference", reference=reference)
     assert (ticket["category"], ticket["description"], ticket["location"]) == ("road", description, place)
