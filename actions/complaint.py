@@ -12,11 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.dates import format_datetime
+from actions.handoff import handoff_payload
 from actions.hub_api import Coordinates, HubApi, HubUnavailable
 from actions.language import label, label_buttons, language_of
 from actions.messages import message_text, say
 from actions.questions import answer_within
-from hub.domain.content import categories, complaint_fields
+from hub.domain.content import categories, complaint_fields, sensitive_categories
 from hub.domain.phone import EXAMPLE_PHONE, mask_phone, normalize_thai_phone
 from hub.domain.tickets import MAX_DESCRIPTION_LENGTH, MAX_LOCATION_LENGTH
 
@@ -173,7 +174,13 @@ class SubmitComplaint(Action):
             reference=ticket.reference,
             filed_at=format_datetime(ticket.created_at, language_of(tracker)),
         )
-        dispatcher.utter_message(json_message={"csat": {"ticket": ticket.reference}})  # the hub asks for a rating
+        if ticket.category in sensitive_categories():
+            # Misconduct and corruption go to supervisors at once, not only to the ticket queue.
+            dispatcher.utter_message(
+                json_message=handoff_payload("sensitive_category", tracker, ticket=ticket.reference)
+            )
+        else:
+            dispatcher.utter_message(json_message={"csat": {"ticket": ticket.reference}})  # the hub asks for a rating
         return reset_complaint()
 
 

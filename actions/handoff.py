@@ -9,7 +9,6 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.complaint import COMPLAINT_SLOTS
 from actions.language import label, language_of
 from actions.messages import say
 from hub.domain.content import suggestions
@@ -24,8 +23,15 @@ def handoff_summary(tracker: Tracker) -> dict[str, Any]:
         for event in tracker.events
         if event.get("event") == "user" and event.get("parse_data", {}).get("intent", {}).get("name")
     ]
-    slots = {slot: tracker.get_slot(slot) for slot in COMPLAINT_SLOTS if tracker.get_slot(slot) is not None}
+    slots = {
+        slot: value for slot, value in tracker.slots.items() if slot.startswith("complaint_") and value is not None
+    }
     return {"language": language_of(tracker), "recent_intents": intents[-5:], "complaint": slots}
+
+
+def handoff_payload(reason: str, tracker: Tracker, **summary: Any) -> dict[str, Any]:
+    """The custom payload that tells the hub to hand the conversation to a human."""
+    return {"handoff": {"reason": reason, "summary": {**handoff_summary(tracker), **summary}}}
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
@@ -47,9 +53,7 @@ class RequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(
-            json_message={"handoff": {"reason": "citizen_request", "summary": handoff_summary(tracker)}}
-        )
+        dispatcher.utter_message(json_message=handoff_payload("citizen_request", tracker))
         return []
 
 
@@ -60,8 +64,9 @@ class Fallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if consecutive_fallbacks(tracker) >= 2:
-            say(dispatcher, tracker, "offer_human")
+        if consecutive_fallbacks(tracker) >= 2:  # the second in a row: a person takes over
+            say(dispatcher, tracker, "passing_to_officer")
+            dispatcher.utter_message(json_message=handoff_payload("repeated_fallback", tracker))
             return []
         language = language_of(tracker)
         ranking = tracker.latest_message.get("intent_ranking") or []

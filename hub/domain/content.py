@@ -68,6 +68,13 @@ def categories() -> dict[str, Text]:
 
 
 @cache
+def sensitive_categories() -> frozenset[str]:
+    """Categories handed to supervisors at once (``sensitive: true``): misconduct, corruption."""
+    raw = _load("categories.yml")["categories"]
+    return frozenset(category for category, value in raw.items() if value.get("sensitive") is True)
+
+
+@cache
 def ticket_statuses() -> dict[str, Text]:
     """How each ticket status is named to citizens."""
     return _labels("ticket_statuses.yml", "statuses")

@@ -148,6 +148,24 @@ async def test_photos_and_coordinates_are_filed_with_the_ticket(hub: HubStandIn)
     assert events == CLEARED
 
 
+async def test_a_misconduct_complaint_is_handed_to_supervisors_at_once(hub: HubStandIn) -> None:
+    form = {**FORM, "complaint_category": "misconduct", "complaint_description": "เจ้าหน้าที่เรียกเงินใต้โต๊ะ"}
+    said, events = await run(SubmitComplaint(), CONFIRMED, **form, complaint_confirmed=True)
+    assert said[1] == {
+        "handoff": {
+            "reason": "sensitive_category",  # the hub queues it at high priority, for supervisors only
+            "summary": {
+                "language": "th",
+                "recent_intents": [],
+                "complaint": {**form, "complaint_confirmed": True},
+                "ticket": "2026-K7MX-3QH9",
+            },
+        }
+    }
+    assert len(said) == 2  # no rating request: the conversation goes to an officer
+    assert events == CLEARED
+
+
 async def test_without_photos_or_map_the_fields_are_empty_and_null(hub: HubStandIn) -> None:
     await run(SubmitComplaint(), CONFIRMED, **{**FORM, "complaint_phone": "skipped"}, complaint_confirmed=True)
     [request] = hub.requests

@@ -286,7 +286,7 @@ class FakeTelegramApi:
                 raw=call.result,
             )
             for call in self.calls_of("sendMessage", chat_id)
-            if call.status == HTTPStatus.OK
+            if call.status == HTTPStatus.OK and call.result is not None  # answered, not still in progress
         ]
 
     def wait_until(self, condition: Callable[[], bool], timeout: float = 60, what: str = "the condition") -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -35,7 +36,10 @@ class StaffUser:
 def create_user(stack: Stack, role: str, name: str) -> StaffUser:
     token = uuid.uuid4().hex[:8]
     user = StaffUser(f"{role}-{token}@example.go.th", f"{name} {token}", role)
-    stack.create_user(user.email, user.name, role, PASSWORD)
+    try:
+        stack.create_user(user.email, user.name, role, PASSWORD)
+    except subprocess.CalledProcessError as error:  # say why: the command's own message
+        raise AssertionError(f"the users command failed:\n{error.stderr}") from error
     return user
 
 

@@ -51,21 +51,25 @@ async def test_out_of_scope_says_what_the_bot_can_do(stack: Stack, chat: Chat) -
         "Sorry, that is outside what the municipality can help with. I can take a report of a problem, "
         "follow up a case, or answer questions about municipal services."
     ]
-    assert [button["payload"] for button in answers[0]["buttons"]] == ["/report_problem", "/check_status", "/request_human"]
+    assert [button["payload"] for button in answers[0]["buttons"]] == [
+        "/report_problem",
+        "/check_status",
+        "/request_human",
+    ]
 
 
 async def test_two_stage_fallback(stack: Stack, chat: Chat) -> None:
     answers = await chat.say("qwxz plorf zzkk")
     assert texts(answers) == ["Sorry, I am not sure what you mean. Could you say it another way, or choose below?"]
     assert len(answers[0]["buttons"]) == 3
-    answers = await chat.say("blorp snarf")
-    assert texts(answers) == ["Sorry I still do not understand. Would you like to talk to an officer?"]
-    answers = await chat.press(answers[0], "Talk to an officer")
+    answers = await chat.say("blorp snarf")  # the second in a row: handed to an officer
     conversation = conversation_of(stack, answers[0]["id"])
     assert texts(answers) == [
-        "Noted: your request to talk to an officer has been recorded. An officer will contact you during office hours.",
+        "Sorry I still do not understand. I am passing you to an officer.",
         expected_waiting_notice(stack, conversation, "en")["text"],
     ]
+    [request] = stack.rows("SELECT reason FROM handoff_requests WHERE conversation_id = :c", c=conversation)
+    assert request == {"reason": "repeated_fallback"}
 
 
 async def test_correcting_the_location_inside_the_form(stack: Stack, chat: Chat) -> None:

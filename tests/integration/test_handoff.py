@@ -246,3 +246,32 @@ async def test_nobody_claims_in_time_so_the_hub_files_a_ticket(impatient_stack: 
         assert row == {"state": "bot", "outcome": "ticket_filed"}
     finally:
         await chat.close()
+
+
+async def test_a_misconduct_complaint_waits_at_high_priority_for_supervisors_only(stack: Stack, chat: Chat) -> None:
+    agent = await Console.signed_in(stack, "agent")
+    supervisor = await Console.signed_in(stack, "supervisor")
+    try:
+        await chat.say("เจ้าหน้าที่เรียกเงินใต้โต๊ะค่ะ")
+        await chat.say("เจ้าหน้าที่ช่องขออนุญาตก่อสร้างเรียกเงิน 500 บาทถึงจะรับเรื่อง")
+        await chat.say("สำนักงานเขต ช่องบริการที่ 3")
+        await chat.say("ข้าม")
+        answers = await chat.say("ใช่ค่ะ")
+        assert re.search(REFERENCE, answers[0]["text"]), answers
+        conversation = conversation_of(stack, answers[0]["id"])
+        assert answers[-1]["text"] == expected_waiting_notice(stack, conversation, "th")["text"]
+        [request] = stack.rows("SELECT reason FROM handoff_requests WHERE conversation_id = :c", c=conversation)
+        assert request == {"reason": "sensitive_category"}
+
+        seen_by_supervisor = (await supervisor.get("/console/api/queue")).json()["waiting"]
+        [item] = [item for item in seen_by_supervisor if item["conversation_id"] == conversation]
+        assert (item["priority"], item["handoff_reason"], item["category"]) == (
+            "high",
+            "sensitive_category",
+            "misconduct",
+        )
+        seen_by_agent = (await agent.get("/console/api/queue")).json()["waiting"]
+        assert conversation not in [item["conversation_id"] for item in seen_by_agent]
+    finally:
+        await agent.close()
+        await supervisor.close()

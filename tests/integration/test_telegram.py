@@ -287,7 +287,9 @@ def test_a_thai_complaint_with_a_photo_and_a_shared_place_ends_in_a_ticket_with_
     )
     assert summary.buttons == keyboard("complaint_summary")
 
-    [filed] = chat.press(summary, "ถูกต้อง ส่งเรื่อง")
+    filed, rating_question = chat.press(summary, "ถูกต้อง ส่งเรื่อง", replies=2)
+    assert rating_question.text == hub_messages()["csat.question_ticket"].th  # the hub asks how it went
+    assert [button["text"] for button in rating_question.buttons] == ["1", "2", "3", "4", "5"]
     match = action_pattern("ticket_filed", reference=REFERENCE).fullmatch(filed.text)
     assert match is not None, filed.text
     reference = match.group("reference")

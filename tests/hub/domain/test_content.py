@@ -15,6 +15,7 @@ from hub.domain.content import (
     categories,
     complaint_fields,
     hub_messages,
+    sensitive_categories,
     keywords,
     office_hours,
     suggestions,
@@ -123,3 +124,7 @@ def test_an_unquoted_or_impossible_time_is_refused(monkeypatch: pytest.MonkeyPat
             office_hours()
     finally:
         office_hours.cache_clear()
+
+
+def test_misconduct_is_the_sensitive_category() -> None:
+    assert sensitive_categories() == {"misconduct"}
