@@ -43,6 +43,9 @@ def sync_database_url(url: str) -> str:
     return url.replace("sqlite+aiosqlite://", "sqlite://", 1)
 
 
+SQLITE_LOCK_WAIT_SECONDS = 30
+
+
 class ConversationNotFound(LookupError):
     pass
 
@@ -60,7 +63,11 @@ class Identity:
 
 class StoreBase:
     def __init__(self, database_url: str) -> None:
-        self.engine: AsyncEngine = create_async_engine(async_database_url(database_url), pool_pre_ping=True)
+        url = async_database_url(database_url)
+        # SQLite lets one writer at a time; under load the default 5 s wait for the
+        # lock ran out and a citizen's message was lost (LINE benchmark, 50 users).
+        connect_args = {"timeout": SQLITE_LOCK_WAIT_SECONDS} if url.startswith("sqlite") else {}
+        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True, connect_args=connect_args)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     async def close(self) -> None:
