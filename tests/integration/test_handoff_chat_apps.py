@@ -4,6 +4,7 @@ resolves, and the citizen rates the conversation with the app's own buttons."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -56,8 +57,13 @@ async def agent_takes_and_resolves(
     replied = await agent.post(f"/console/api/conversations/{conversation}/reply", {"text": AGENT_GREETING})
     assert replied.status_code == 201, replied.text
     until(lambda: True if reached() else None, "agent reply on the citizen's app")
-    detail = (await agent.get(f"/console/api/conversations/{conversation}")).json()
-    [shown] = [message for message in detail["messages"] if message["sender"] == "agent"]
+    deadline = time.monotonic() + 30
+    while True:  # the platform has the reply; the hub records it as sent a moment later
+        detail = (await agent.get(f"/console/api/conversations/{conversation}")).json()
+        [shown] = [message for message in detail["messages"] if message["sender"] == "agent"]
+        if shown["status"] != "pending" or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
     assert (shown["text"], shown["status"]) == (AGENT_GREETING, "sent")
     resolved = await agent.post(f"/console/api/conversations/{conversation}/resolve")
     assert resolved.status_code == 200, resolved.text
